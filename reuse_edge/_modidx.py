@@ -15,6 +15,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'reuse_edge.book.translate_directives': ('book.html#translate_directives', 'reuse_edge/book.py')},
             'reuse_edge.cli': { 'reuse_edge.cli.UsageError': ('cli.html#usageerror', 'reuse_edge/cli.py'),
                                 'reuse_edge.cli._executed': ('cli.html#_executed', 'reuse_edge/cli.py'),
+                                'reuse_edge.cli.available_benchmarks': ('cli.html#available_benchmarks', 'reuse_edge/cli.py'),
+                                'reuse_edge.cli.cmd_bench': ('cli.html#cmd_bench', 'reuse_edge/cli.py'),
                                 'reuse_edge.cli.cmd_book': ('cli.html#cmd_book', 'reuse_edge/cli.py'),
                                 'reuse_edge.cli.cmd_report': ('cli.html#cmd_report', 'reuse_edge/cli.py'),
                                 'reuse_edge.cli.cmd_reproduce': ('cli.html#cmd_reproduce', 'reuse_edge/cli.py'),
