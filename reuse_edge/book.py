@@ -90,7 +90,7 @@ def report_markdown(claims:dict, # notebook -> list of claim dicts (`load_claim_
         out += ["", *(["Notes:", ""] + notes if notes else []), ""]
     return "\n".join(out)
 
-# %% ../nbs/91_book.ipynb #94b4671e
+# %% ../nbs/91_book.ipynb #268495be
 def _modules(package:str)->list:
     "Public modules of `package` with an `__all__`, in name order."
     import importlib, pkgutil
@@ -115,8 +115,14 @@ def api_markdown(package:str="reuse_edge", # package to document
             if not callable(obj): continue  # constants are documented in their chapter
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                doc = show_doc(obj, name=name, title_level=3)._repr_markdown_()
+                try: doc = show_doc(obj, name=name, title_level=3)._repr_markdown_()
+                except Exception:  # e.g. a default value whose truth is ambiguous: fall back to the plain signature
+                    import inspect
+                    try: sig = str(inspect.signature(obj))
+                    except (TypeError, ValueError): sig = "(...)"
+                    doc = f"### {name}\n\n```python\n{name}{sig}\n```\n\n*{(inspect.getdoc(obj) or '').splitlines()[0] if inspect.getdoc(obj) else ''}*"
             doc = "\n".join(l for l in doc.splitlines() if l.strip() != "---" and not l.startswith("[source]("))
+            doc = re.sub(r"<class '([\w.]+)'>", r"\1", doc)  # default values that are classes: show their name
             out += [doc.strip(), ""]
     return "\n".join(out)
 

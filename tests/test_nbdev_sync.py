@@ -24,3 +24,13 @@ def test_clean_and_export_change_nothing(tmp_path):
     after = _snapshot(tmp_path)
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"nbdev-clean/nbdev-export changed {changed}: run them and commit the result"
+
+def test_package_sources_compile_without_warnings():
+    "Every module compiles with warnings turned into errors (e.g. an invalid escape in a generated docstring)."
+    import warnings
+    for path in sorted((ROOT/"reuse_edge").rglob("*.py")):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            try: compile(path.read_text(), str(path), "exec")
+            except (SyntaxError, SyntaxWarning, DeprecationWarning) as e:
+                raise AssertionError(f"{path.relative_to(ROOT)}: {e} (a backslash in a notebook's '>' summary line?)") from None

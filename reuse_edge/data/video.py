@@ -6,15 +6,17 @@ map, an i.i.d.-frames control, and the analogue of Fig. 1 of "Treasure What You 
 
 # %% auto #0
 __all__ = ['SCENE_CLASSES', 'IMAGE_SUFFIXES', 'DriveConfig', 'noise_tile', 'sample_tile', 'sample_scene', 'scene_motion',
-           'render', 'VideoClip', 'synthetic_video', 'iid_frames', 'show_frames', 'load_frame_folder',
-           'cosine_similarity_matrix', 'lag_profile']
+           'render', 'VideoClip', 'synthetic_video', 'iid_frames', 'show_frames', 'video_tokens', 'video_feature_map',
+           'load_frame_folder', 'cosine_similarity_matrix', 'lag_profile']
 
-# %% ../../nbs/01_data_video.ipynb #b6397674
+# %% ../../nbs/01_data_video.ipynb #6ee775be
+import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 # %% ../../nbs/01_data_video.ipynb #bc6510fd
 SCENE_CLASSES = ("sky", "road", "vegetation", "marking", "vehicle")
@@ -251,6 +253,33 @@ def show_frames(clip:VideoClip, # frames to show
         ax.imshow(clip.lane_mask[i] if mask else clip.frames[i].permute(1, 2, 0), cmap="gray" if mask else None)
         ax.set_xticks([]); ax.set_yticks([]); ax.set_title(f"{title} t={i}", fontsize=8)
     return axes
+
+# %% ../../nbs/01_data_video.ipynb #337bc6c6
+@torch.no_grad()
+def video_tokens(frames:torch.Tensor, # (T, 3, H, W) frames
+                 dim:int=192, # token dimension
+                 patch:int=8, # patch size
+                 seed:int=0, # seed of the embedding weights
+                )->torch.Tensor: # (T * H/patch * W/patch, dim) tokens
+    "ViT-style patch tokens of video frames (seeded, untrained embedding)."
+    g = torch.Generator().manual_seed(seed)
+    T, C, H, W = frames.shape
+    n = (H // patch) * (W // patch)
+    proj = torch.randn(dim, C * patch * patch, generator=g) / math.sqrt(C * patch * patch)
+    pos = 0.02 * torch.randn(n, dim, generator=g)
+    patches = F.unfold(frames, patch, stride=patch).transpose(1, 2)  # (T, n, C*p*p)
+    return F.layer_norm(patches @ proj.T + pos, (dim,)).reshape(-1, dim)
+
+@torch.no_grad()
+def video_feature_map(frames:torch.Tensor, # (T, 3, H, W)
+                      channels:int=32, # stem output channels
+                      seed:int=0, # seed of the stem
+                     )->torch.Tensor: # (T, channels, H/2, W/2), channels_last
+    "A seeded stride-2 3x3 conv stem with ReLU over the frames."
+    g = torch.Generator().manual_seed(seed)
+    w = torch.randn(channels, 3, 3, 3, generator=g) / math.sqrt(27)
+    b = 0.1 * torch.randn(channels, generator=g)
+    return F.relu(F.conv2d(frames, w, b, stride=2, padding=1)).contiguous(memory_format=torch.channels_last)
 
 # %% ../../nbs/01_data_video.ipynb #ebac335c
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")

@@ -1,0 +1,126 @@
+"""Tests of the saved-tensor hooks (reuse_edge.memory.saved): bit-identical training, dedupe, skips, robustness."""
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings, strategies as st
+from torch import nn
+
+from reuse_edge.data.images import small_cnn, synthetic_images
+from reuse_edge.memory.analysis import bitmap_bytes
+from reuse_edge.memory.combine import CheckpointEveryM, fit_compressed
+from reuse_edge.memory.nets import OutputReLU6, mobilenet_style, resnet_style
+from reuse_edge.memory.measure import saved_bytes
+from reuse_edge.memory.saved import bitmap_saved_tensors, identical_training
+
+def _batches(n=2, batch=8, seed=0):
+    s = synthetic_images(n * batch, seed=seed)
+    return [(s.images[i * batch:(i + 1) * batch], s.labels[i * batch:(i + 1) * batch]) for i in range(n)]
+
+@pytest.mark.parametrize("make", [lambda: resnet_style(width=8), lambda: mobilenet_style(width=8),
+                                  lambda: mobilenet_style(width=8, act=OutputReLU6), lambda: small_cnn(width=8),
+                                  lambda: CheckpointEveryM(resnet_style(width=8), 2)],
+                         ids=["resnet_style", "mobilenet_style", "mobilenet_outrelu6", "small_cnn", "checkpointed"])
+def test_lossless_training_is_bit_identical(make):
+    r = identical_training(make, _batches(3), seed=1)
+    assert r["identical_grads"] and r["identical_state"] and r["compressed"] > 0
+
+def test_lossy_modes_are_not_identical():
+    for kw in (dict(prune_below=0.05), dict(value_dtype=torch.float16)):
+        assert not identical_training(lambda: resnet_style(width=8), _batches(2), **kw)["identical_grads"]
+
+@settings(max_examples=15, deadline=None)
+@given(rows=st.integers(1, 40), cols=st.integers(1, 40), seed=st.integers(0, 10**6), min_numel=st.sampled_from([1, 64]))
+def test_views_of_one_storage_are_stored_once_and_restored_exactly(rows, cols, seed, min_numel):
+    g = torch.Generator().manual_seed(seed)
+    a = torch.randn(rows, cols, generator=g, requires_grad=True)
+    def f():
+        r = torch.relu(a * 1.5)
+        return (r[:, ::2] * r[:, ::2]).sum() + (r.t() ** 3).sum() + (r.reshape(-1)[: max(1, rows * cols // 2)] ** 2).sum()
+    a.grad = None; f().backward(); ref = a.grad.clone()
+    a.grad = None
+    with bitmap_saved_tensors(min_numel=min_numel) as s: out = f()
+    out.backward()
+    assert torch.equal(a.grad, ref)
+    if rows * cols >= min_numel:
+        assert len([r for r in s.stats.records if r.numel == rows * cols]) == 1  # r: one record however many views
+    else:
+        assert s.stats.small_calls >= 4 and not s.stats.records  # small storages: kept and counted in aggregate
+    assert s.stats.stored_bytes == s.stats.analytic_bytes
+
+def test_a_small_view_of_a_big_storage_costs_its_span():
+    big = torch.relu(torch.randn(1000, 100))
+    x = big[10:20].requires_grad_(False)  # a view: rows 10..19 of a 100k-element storage
+    w = nn.Parameter(torch.randn(100, 5))
+    with bitmap_saved_tensors(min_numel=1) as s: out = (x @ w).sum()
+    out.backward()
+    assert [r.numel for r in s.stats.records] == [1000]
+    assert torch.equal(w.grad, x.t() @ torch.ones(10, 5))
+
+def test_parameters_buffers_and_their_views_are_skipped():
+    net = nn.Sequential(nn.Linear(64, 64), nn.BatchNorm1d(64), nn.ReLU(), nn.Linear(64, 4))
+    with bitmap_saved_tensors(net, min_numel=1) as s: net(torch.randn(8, 64)).sum().backward()
+    held = {p.untyped_storage().data_ptr() for p in list(net.parameters()) + list(net.buffers())}
+    assert s.stats.param_calls >= 4
+    assert all(r.shape not in [(64, 64), (4, 64), (64, 4)] for r in s.stats.records)
+    assert held  # the skipped storages were the model's own
+
+def test_dense_tensors_are_kept_and_counted():
+    x = torch.randn(5000)
+    y = (x + 1).requires_grad_()
+    with bitmap_saved_tensors(min_numel=1) as s: out = (y.sin() + 0).sum()
+    out.backward()
+    assert [r.decision for r in s.stats.records] == []  # y is a leaf that requires grad: held by the caller
+    z = torch.randn(5000, requires_grad=True)
+    with bitmap_saved_tensors(min_numel=1) as s: out = (z * 2).sin().sum()
+    out.backward()
+    assert [r.decision[:14] for r in s.stats.records] == ["dense: no gain"]
+    assert s.stats.stored_bytes == s.stats.dense_bytes == 20000
+
+def test_in_place_modification_after_save():
+    b = torch.randn(1000, requires_grad=True)
+    with bitmap_saved_tensors(min_numel=1):
+        h = b.exp(); out = (h * 3).sum(); h.add_(1)  # exp's result is dense: kept, then modified
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"): out.backward()
+    b.grad = None
+    with bitmap_saved_tensors(min_numel=1):
+        h = torch.relu(b * 1.0); out = h.sum(); h.add_(1)  # compressed: a snapshot of what the forward used
+    out.backward()
+    assert torch.equal(b.grad, (b > 0).float())
+
+def test_other_devices_and_errors_keep_the_tensor():
+    m = torch.randn(16, 16, device="meta", requires_grad=True)
+    with bitmap_saved_tensors(min_numel=1) as s: torch.relu(m * 2).sum()
+    assert {r.decision for r in s.stats.records} == {"dense: device/layout/empty"}
+    sp = torch.randn(50, 50).relu().to_sparse().requires_grad_()
+    with bitmap_saved_tensors(min_numel=1) as s: out = torch.sparse.sum(sp * 2)
+    out.backward()
+    assert sp.grad is not None
+
+def test_bad_options_and_reentry():
+    with pytest.raises(ValueError, match="prune_below"): bitmap_saved_tensors(prune_below=-0.1)
+    with pytest.raises(ValueError, match="floating dtype"): bitmap_saved_tensors(value_dtype=torch.int16)
+    ctx = bitmap_saved_tensors()
+    with ctx: pass
+    with pytest.raises(RuntimeError, match="not re-entrant"): ctx.__enter__()
+
+def test_saved_bytes_match_the_formula_and_live_buffers():
+    x, y = _batches(1, 16)[0]
+    r = saved_bytes(resnet_style(width=8), x, y)
+    assert r["stored"] == r["analytic"] < r["dense"]
+    assert abs(r["live"] - r["analytic"]) <= 0.01 * r["analytic"]
+    bm = [rec for rec in r["stats"].records if rec.decision == "bitmap"]
+    assert bm and all(rec.stored_bytes == bitmap_bytes(rec.numel, rec.nnz) for rec in bm)
+
+def test_pruning_and_fp16_save_more():
+    x, y = _batches(1, 16)[0]
+    net = resnet_style(width=8)
+    base = saved_bytes(net, x, y)["saving"]
+    assert saved_bytes(net, x, y, prune_below=0.1)["saving"] >= base
+    assert saved_bytes(net, x, y, value_dtype=torch.float16)["saving"] > 0.5
+
+def test_fit_compressed_lossless_equals_fit():
+    from reuse_edge.data.images import fit
+    s = synthetic_images(32, seed=3)
+    torch.manual_seed(0); a = fit(small_cnn(width=4), s, 1, batch_size=16, progress=False)
+    torch.manual_seed(0); b, saving = fit_compressed(small_cnn(width=4), s, 1, batch_size=16)
+    assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values())) and saving > 0
