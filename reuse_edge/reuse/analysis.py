@@ -57,23 +57,28 @@ def fake_quant_int8(x:torch.Tensor)->torch.Tensor:
     q = (torch.clamp(torch.round(x.detach() / scale) + zero, 0, 255) - zero) * scale
     return x + (q - x).detach()  # forward: q; backward: identity (straight-through estimator)
 
-# %% ../../nbs/17_reuse_analysis.ipynb #69e63f64
+# %% ../../nbs/17_reuse_analysis.ipynb #aac3a26a
 def explore_reuse(x:torch.Tensor, # (N, K) rows
                   w:torch.Tensor, # (K, M) weight
                   n_bits:int=16, # H
                   vec_len:int|None=None, # L (None: whole rows)
                   center:bool=False, # centred hashing
                   seed:int=0, # seed of the planes
+                  rows_per_frame:int|None=None, # rows of one frame: clusters never span frames (None: the whole clip is one scope)
                  ):
     "Plot the exact product next to its reuse approximation and print r_c and the error."
     import matplotlib.pyplot as plt
+    if rows_per_frame is not None and (rows_per_frame < 1 or x.shape[0] % rows_per_frame):
+        raise ValueError(f"rows_per_frame={rows_per_frame} does not divide the {x.shape[0]} rows")
+    lsh = SubvectorLSH(x.shape[1], vec_len, n_bits, seed, center=center)
     with torch.no_grad():
-        y, s = reuse_matmul(x, w, SubvectorLSH(x.shape[1], vec_len, n_bits, seed, center=center))
+        scope = None if rows_per_frame is None else torch.arange(x.shape[0] // rows_per_frame).repeat_interleave(rows_per_frame)
+        y, s = reuse_matmul(x, w, lsh, clusters=cluster(lsh.ids(x), scope))
         exact = x @ w
     err = ((y - exact).norm() / exact.norm()).item()
     fig, axes = plt.subplots(1, 2, figsize=(9, 2.6), sharey=True)
     lim = exact.abs().max().item()
-    for ax, m, t in [(axes[0], exact, "dense XW"), (axes[1], y, f"reuse: H={n_bits}, L={s.vec_len}, r_c={s.remaining_ratio:.2f}, error={err:.3f}")]:
+    for ax, m, t in [(axes[0], exact, "dense XW"), (axes[1], y, f"reuse ({'per frame' if rows_per_frame else 'clip'}): H={n_bits}, L={s.vec_len}, r_c={s.remaining_ratio:.2f}, error={err:.3f}")]:
         ax.imshow(m[:256].T, aspect="auto", cmap="coolwarm", vmin=-lim, vmax=lim); ax.set_title(t, fontsize=9)
         ax.set_xlabel("row (first 256)")
     axes[0].set_ylabel("output channel")
