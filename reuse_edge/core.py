@@ -87,7 +87,7 @@ def setup_threads(n:int|None=None, # intra-op threads; None: env `REUSE_EDGE_THR
     torch.set_num_threads(n)
     return torch.get_num_threads()
 
-# %% ../nbs/00_core.ipynb #c7732c2c
+# %% ../nbs/00_core.ipynb #ccbb6af1
 @dataclass
 class BenchResult:
     "Repeated timings of a baseline `a` and a candidate `b`, in seconds."
@@ -95,6 +95,7 @@ class BenchResult:
     times_a: list # seconds per repeat of the baseline
     times_b: list # seconds per repeat of the candidate
     case: str = "" # what was measured
+    load: float|None = None # the machine's 1-minute load average when the timing started (None: unknown)
 
     @property
     def ms_a(self)->float: return 1e3 * statistics.median(self.times_a)
@@ -109,15 +110,17 @@ class BenchResult:
         "One machine-readable line: `BENCH key=value ...`, with `extra` fields (e.g. the ideal ratio)."
         fields = dict(case=self.case or "-", a=self.names[0], a_ms=self.ms_a, b=self.names[1],
                       b_ms=self.ms_b, ratio=self.ratio, repeats=len(self.times_a), **extra)
+        if self.load is not None: fields["load"] = self.load
         fmt = lambda v: f"{v:.4g}" if isinstance(v, float) else str(v).replace(" ", "_")
         return "BENCH " + " ".join(f"{k}={fmt(v)}" for k, v in fields.items())
 
     def __repr__(self):
         a, b = self.names
         return (f"{self.case + ': ' if self.case else ''}{a} {self.ms_a:.3f} ms | {b} {self.ms_b:.3f} ms"
-                f" | {a}/{b} = {self.ratio:.2f}x (median of {len(self.times_a)})")
+                f" | {a}/{b} = {self.ratio:.2f}x (median of {len(self.times_a)}"
+                f"{f', load {self.load:.2f}' if self.load is not None else ''})")
 
-# %% ../nbs/00_core.ipynb #ca9f1abc
+# %% ../nbs/00_core.ipynb #a9b50a41
 def bench_pair(a:Callable, # baseline, called with no arguments
                b:Callable, # candidate, called with no arguments
                repeats:int=15, # timed calls of each
@@ -128,13 +131,14 @@ def bench_pair(a:Callable, # baseline, called with no arguments
     "Time two callables side by side: warm-up, then interleaved repeats in alternating order."
     if not (callable(a) and callable(b)): raise TypeError("bench_pair needs two callables")
     if repeats < 1 or warmup < 0: raise ValueError(f"need repeats >= 1 and warmup >= 0, got {repeats}, {warmup}")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None  # other work on the machine skews ratios
     for _ in range(warmup): a(); b()
     times = {0: [], 1: []}
     for i in range(repeats):
         for k in ((0, 1) if i % 2 == 0 else (1, 0)):
             fn = (a, b)[k]
             t0 = time.perf_counter(); fn(); times[k].append(time.perf_counter() - t0)
-    return BenchResult(tuple(names), times[0], times[1], case)
+    return BenchResult(tuple(names), times[0], times[1], case, load)
 
 # %% ../nbs/00_core.ipynb #92a04676
 ROOT_ENV = "REUSE_EDGE_ROOT"
