@@ -172,7 +172,7 @@ def LaneSwin(out_channels:int=1, **kwargs)->LaneViT:
     "LaneViT with shifted 4x4-token window attention (a Swin stand-in)."
     return LaneViT(out_channels, window=4, **kwargs)
 
-# %% ../../nbs/18_reuse_models.ipynb #2a8fdebe
+# %% ../../nbs/18_reuse_models.ipynb #0366b011
 TASKS = ("lane", "scene")
 
 def task_loss(logits:torch.Tensor, # (B, 1 or n_classes, H, W)
@@ -211,6 +211,7 @@ def make_optimizer(model:nn.Module, # model whose parameters to optimise
                    lr:float|None=None, # learning rate; None: 0.05 (SGD) or 2e-3 (AdamW)
                   )->torch.optim.Optimizer:
     "The optimiser of standard training: SGD with momentum for CNNs, AdamW for transformers."
+    if lr is not None and not lr > 0: raise ValueError(f"lr must be > 0, got {lr}")
     if optimizer == "auto": optimizer = "adamw" if has_attention(model) else "sgd"
     if optimizer == "sgd": return torch.optim.SGD(model.parameters(), lr=lr or 0.05, momentum=0.9, weight_decay=1e-4)
     if optimizer == "adamw": return torch.optim.AdamW(model.parameters(), lr=lr or 2e-3, weight_decay=0.05)
