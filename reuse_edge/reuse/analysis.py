@@ -8,11 +8,12 @@ reuse worth it (queries/keys/values vs the block input, the MLP)?"""
 # %% auto #0
 __all__ = ['mean_pairwise_cosine', 'reuse_grid', 'fake_quant_int8', 'explore_reuse']
 
-# %% ../../nbs/17_reuse_analysis.ipynb #f7903327
+# %% ../../nbs/17_reuse_analysis.ipynb #dc0996a3
 import torch
 import torch.nn.functional as F
 
-from .conv import im2col
+from .conv import im2col, scope_index
+from .layers import relative_error
 from .lsh import SubvectorLSH, cluster
 from .gemm import reuse_matmul
 
@@ -28,7 +29,7 @@ def mean_pairwise_cosine(rows:torch.Tensor, # (N, K) rows of one input
     n = s.shape[0]
     return ((s.sum() - s.diagonal().sum()) / (n * (n - 1))).item()
 
-# %% ../../nbs/17_reuse_analysis.ipynb #027c6303
+# %% ../../nbs/17_reuse_analysis.ipynb #fb1a5d75
 def reuse_grid(x:torch.Tensor, # (N, K) rows
                w:torch.Tensor, # (K, M) weight
                bits:list, # values of H
@@ -44,7 +45,7 @@ def reuse_grid(x:torch.Tensor, # (N, K) rows
             y, s = reuse_matmul(x, w, SubvectorLSH(x.shape[1], L, H, seed, center=center))
             c = s.cost()
             out.append(dict(H=H, L=L, compression=s.percent, r_c=s.remaining_ratio,
-                            error=((y - exact).norm() / exact.norm()).item(),
+                            error=relative_error(y, exact),
                             ideal=c["dense_macs"] / (c["hash_macs"] + c["gemm_macs"])))
     return out
 
@@ -57,7 +58,7 @@ def fake_quant_int8(x:torch.Tensor)->torch.Tensor:
     q = (torch.clamp(torch.round(x.detach() / scale) + zero, 0, 255) - zero) * scale
     return x + (q - x).detach()  # forward: q; backward: identity (straight-through estimator)
 
-# %% ../../nbs/17_reuse_analysis.ipynb #aac3a26a
+# %% ../../nbs/17_reuse_analysis.ipynb #61d425b6
 def explore_reuse(x:torch.Tensor, # (N, K) rows
                   w:torch.Tensor, # (K, M) weight
                   n_bits:int=16, # H
@@ -72,10 +73,10 @@ def explore_reuse(x:torch.Tensor, # (N, K) rows
         raise ValueError(f"rows_per_frame={rows_per_frame} does not divide the {x.shape[0]} rows")
     lsh = SubvectorLSH(x.shape[1], vec_len, n_bits, seed, center=center)
     with torch.no_grad():
-        scope = None if rows_per_frame is None else torch.arange(x.shape[0] // rows_per_frame).repeat_interleave(rows_per_frame)
+        scope = None if rows_per_frame is None else scope_index(x.shape[0] // rows_per_frame, rows_per_frame, "image")
         y, s = reuse_matmul(x, w, lsh, clusters=cluster(lsh.ids(x), scope))
         exact = x @ w
-    err = ((y - exact).norm() / exact.norm()).item()
+    err = relative_error(y, exact)
     fig, axes = plt.subplots(1, 2, figsize=(9, 2.6), sharey=True)
     lim = exact.abs().max().item()
     for ax, m, t in [(axes[0], exact, "dense XW"), (axes[1], y, f"reuse ({'per frame' if rows_per_frame else 'clip'}): H={n_bits}, L={s.vec_len}, r_c={s.remaining_ratio:.2f}, error={err:.3f}")]:

@@ -7,7 +7,7 @@ map against oneDNN - with $r_c$, the ideal speed-up, the output error, and where
 # %% auto #0
 __all__ = ['bench_case', 'reuse_cases', 'run_benchmarks']
 
-# %% ../../nbs/16_reuse_bench.ipynb #6eddaf6c
+# %% ../../nbs/16_reuse_bench.ipynb #e0f7a651
 import math
 import statistics
 
@@ -18,11 +18,9 @@ import torch.nn.functional as F
 from ..core import bench_pair, set_seed
 from .gemm import ideal_speedup
 from ..data.video import video_feature_map, video_tokens
-from .layers import ReuseConv2d, ReuseLinear
+from .layers import ReuseConv2d, ReuseLinear, relative_error
 
-# %% ../../nbs/16_reuse_bench.ipynb #53bc872f
-def _rel_err(a, b)->float: return ((a - b).norm() / b.norm()).item()
-
+# %% ../../nbs/16_reuse_bench.ipynb #5eb85ae7
 @torch.no_grad()
 def bench_case(name:str, # case label
                dense:nn.Module, # the dense layer
@@ -37,7 +35,7 @@ def bench_case(name:str, # case label
     cost = stats.cost()
     res = bench_pair(lambda: dense(x), lambda: reuse(x), repeats=repeats, warmup=warmup, names=("dense", "reuse"), case=name)
     row = dict(case=name, dense_ms=res.ms_a, reuse_ms=res.ms_b, speedup=res.ratio, r_c=stats.remaining_ratio,
-               ideal=cost["dense_macs"] / (cost["hash_macs"] + cost["gemm_macs"]), rel_error=_rel_err(approx, exact))
+               ideal=cost["dense_macs"] / (cost["hash_macs"] + cost["gemm_macs"]), rel_error=relative_error(approx, exact))
     if isinstance(reuse, ReuseConv2d) and reuse.mode == "pixel":
         reuse.timer = {}
         for _ in range(repeats): reuse(x)

@@ -11,7 +11,7 @@ __all__ = ['COLUMN_ORDERS', 'ORDER_ALIASES', 'ROW_ORDERS', 'DIRECTIONS', 'PATTER
            'UnitLayout', 'pattern_units', 'random_planes', 'unit_ids', 'group_clusters', 'PatternStats', 'ReuseTrace',
            'pattern_matmul', 'pattern_conv2d', 'PatternConv2d', 'convert_to_patterns']
 
-# %% ../../nbs/19_genreuse_patterns.ipynb #a7a2771d
+# %% ../../nbs/19_genreuse_patterns.ipynb #97555e4e
 import itertools
 import json
 import math
@@ -23,7 +23,7 @@ import torch.nn as nn
 from .conv import _pair, check_conv_input, conv_output_size, im2col, weight_matrix
 from .gemm import check_weight
 from .layers import share_conv
-from .lsh import Clusters, HyperplaneLSH, check_rows, pack_bits
+from .lsh import Clusters, HyperplaneLSH, ReuseRatios, check_rows, pack_bits
 
 # %% ../../nbs/19_genreuse_patterns.ipynb #64d4902a
 COLUMN_ORDERS = tuple("".join(p) for p in itertools.permutations("chw"))  # "chw" = C1 (default), "hwc" = C2
@@ -255,9 +255,9 @@ def group_clusters(ids:torch.Tensor, # (G, n) bucket ids per group
     offsets = torch.zeros(G + 1, dtype=torch.int64); offsets[1:] = torch.cumsum(torch.bincount(group, minlength=G), 0)
     return Clusters(inverse.view(G, n), counts, offsets)
 
-# %% ../../nbs/19_genreuse_patterns.ipynb #74541a2e
+# %% ../../nbs/19_genreuse_patterns.ipynb #de43a407
 @dataclass
-class PatternStats:
+class PatternStats(ReuseRatios):
     "What one pattern reuse GEMM did."
     pattern: ReusePattern # the pattern
     rows: int # N: matrix rows
@@ -271,9 +271,7 @@ class PatternStats:
     @property
     def n(self)->int: return self.groups * self.per_group
     @property
-    def redundancy(self)->float: return 1 - self.clusters / self.n
-    @property
-    def remaining_ratio(self)->float: return self.clusters / self.n
+    def n_clusters(self)->int: return self.clusters
     def __repr__(self):
         return (f"PatternStats({self.pattern.label}: N={self.rows}, D_in={self.row_len}, D_out={self.out_features}, "
                 f"{self.groups} panels x {self.per_group} units, n_c={self.clusters}, r_t={self.redundancy:.3f})")

@@ -8,7 +8,7 @@ knee, and how many evaluations the optimiser needs compared with trying the whol
 # %% auto #0
 __all__ = ['layer_inputs', 'evaluate_setting', 'pareto_front', 'knee', 'best_within', 'hypervolume', 'tune_layer', 'tune_model']
 
-# %% ../../nbs/18c_reuse_tuning.ipynb #97b183e8
+# %% ../../nbs/18c_reuse_tuning.ipynb #5ac10a72
 import copy
 import math
 from concurrent.futures import ProcessPoolExecutor
@@ -17,9 +17,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from .layers import ReuseLinear, reuse_layers
+from .layers import ReuseLinear, relative_error, reuse_layers
 
-# %% ../../nbs/18c_reuse_tuning.ipynb #45166554
+# %% ../../nbs/18c_reuse_tuning.ipynb #53dc887a
 @torch.no_grad()
 def layer_inputs(model:nn.Module, # a model with reuse layers
                  x:torch.Tensor, # calibration batch
@@ -48,7 +48,7 @@ def evaluate_setting(layer:nn.Module, # a reuse layer (its settings are restored
         layer.reuse = True; layer.set_lsh(n_bits, vec_len); approx = layer(x)
     finally: layer.lsh, layer.reuse = old_lsh, old_reuse
     s = layer.last_stats
-    return dict(H=n_bits, L=s.vec_len, rel_error=((approx - exact).norm() / exact.norm()).item(),
+    return dict(H=n_bits, L=s.vec_len, rel_error=relative_error(approx, exact),
                 mse=((approx - exact) ** 2).mean().item(), sigma=s.compression, compression=s.percent, r_c=s.remaining_ratio)
 
 # %% ../../nbs/18c_reuse_tuning.ipynb #1fc5ffed
