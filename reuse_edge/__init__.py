@@ -4,10 +4,13 @@ Modules:
 
 - `reuse_edge.cost.acev2`: The ACEv2 cost model as a library: primitive costs with their constants exposed, MAC conventions for linear and power-of-two weights, layer-level costs (batch norm, PReLU/DPReLU, quantisation scales and their granularity), a model-level report (MAC part vs elementwise part), and a calculator.
 - `reuse_edge.cost.adders`: Appendix A of the thesis made executable: a Dadda-tree multiplier with a ripple-carry final adder, built gate by gate for every pair of operand widths from 1 to 64 bits, simulated on random operands and counted; a ripple-carry adder, a barrel shifter and a full adder made of 2:1 multiplexers; and the floating-point adder's component sum behind $c_a = 6$.
-- `reuse_edge.cost.counters`: A per-layer cost counter for any torch model (forward hooks, results as a table), the three reference architectures of the cost chapters defined in code (MobileNetV1, MobileNetV2, ResNet-50). The next section (`20a_cost_crosscheck`) checks the counts against `torch.utils.flop_counter` and ptflops.
-- `reuse_edge.lowprec.pikelpn`: Quantisers with straight-through gradients (linear with an arbitrary or power-of-two scale, power-of-two weights, fixed-point activations), QuantNorm with the sign error of Eqs. 3.6/3.8 fixed, double quantisation, the separable PikeLPN block and a small PikeLPN-style network trained on synthetic images: the Table 3.6 ablation and the batch-norm comparison as trends, and a power-of-two weight times an integer activation as a bit shift, bit-exact.
+- `reuse_edge.cost.counters`: A per-layer cost counter for any torch model (forward hooks, results as a table), and the counts of the three reference architectures of the cost chapters (MobileNetV1, MobileNetV2, ResNet-50). The next section (`41_cost_crosscheck`) checks the counts against `torch.utils.flop_counter` and ptflops.
+- `reuse_edge.experiments.genreuse`: The four networks GenReuse evaluates, at 32x32: CifarNet, SqueezeNet without and with bypass, and ZfNet adapted to 32x32 - trained on the seeded synthetic image set (or CIFAR-10 from `DATA_DIR`), with their reuse layers named as in the paper, MAC counts, and a small on-disk cache so that the later chapters train each model once.
+- `reuse_edge.experiments.genreuse_layers`: Per-layer tables in the style of Table 1 - for each reuse layer of CifarNet, ZfNet and SqueezeNet, the patterns the selection workflow shortlists, with $L$, $H$, direction, $r_t$, emulated speed-up against CMSIS-NN and against conventional reuse, and the accuracy difference - then the order (Fig. 11) and direction (Fig. 12) studies on CifarNet, and the arithmetic of the paper's Table 1.
+- `reuse_edge.experiments.table2`: The paper's main experiment redone on synthetic drives: original models, fine-tuned with reuse in the loop **without** the regularisers (the control the paper lacks), with Eq. 1, with Eq. 2, and with both - for a ResNet-style, a ViT-style and a Swin-style lane model and a scene parser, in FP32 and 8-bit - with accuracy under exact and reuse inference, compression, MAC speed-up and measured wall-clock speed-up; then the ablation, a lambda sweep and the frame-window sweep of Fig. 7.
+- `reuse_edge.lowprec.pikelpn`: PikeLPN on the shared quantisers (linear with an arbitrary or power-of-two scale, power-of-two weights, fixed-point activations, straight-through gradients): QuantNorm with the sign error of Eqs. 3.6/3.8 fixed, double quantisation, the separable PikeLPN block and a small PikeLPN-style network trained on synthetic images: the Table 3.6 ablation and the batch-norm comparison as trends, and a power-of-two weight times an integer activation as a bit shift, bit-exact.
 - `reuse_edge.memory.combine`: The thesis's three combinations, measured in real training on the two small nets: half-precision values in the bitmap (Fig. 4.7), pruning close-to-zero activations in the stored copy and what it costs in accuracy (Figs. 4.8, 4.9), and bitmap compression of the segment inputs that checkpointing keeps (Fig. 4.10).
-- `reuse_edge.memory.nets`: Two small CNNs - a MobileNet-style and a ResNet-style net for 32x32 images - and the measurements that decide what bitmap compression can save: the memory and sparsity of each layer type's input (Fig. 4.2), the histogram of activation magnitudes (Fig. 4.3), and what "double-mask" batch normalisation really does.
+- `reuse_edge.memory.sparsity`: Where the zeros are in two small CNNs for 32x32 images (MobileNet- and ResNet-style), the measurements that decide what bitmap compression can save - the memory and sparsity of each layer type's input (Fig. 4.2), the histogram of activation magnitudes (Fig. 4.3) - a ReLU6 that keeps its sparse output for backward, and what "double-mask" batch normalisation really does.
 - `reuse_edge.reuse.accuracy_model`: An upper bound on the squared Frobenius norm of the reuse error from cluster sizes, the largest eigenvalue of each cluster's covariance and the weight norms - the paper's additive form, a rigorous form, the exact error, and an extension to horizontal reuse and 2-D blocks - all computed from one cheap random-hash profiling run, and checked against the error and the accuracy they are meant to predict.
 - `reuse_edge.reuse.analysis`: How similar are the rows that reuse clusters, layer by layer, in a CNN and in a ViT (Fig. 2 of the paper)? How do compression and error trade off over the number of hashes $H$ and the vector length $L$? Does 8-bit quantisation make rows collide more (Table 2)? And where in a transformer block is reuse worth it (queries/keys/values vs the block input, the MLP)?
 - `reuse_edge.reuse.conv`: Two ways to apply computation reuse to a 2-D convolution: the classic im2col reuse of Deep Reuse (any sub-vector length, column order, padding, stride), and **pixel reuse**, which clusters the input's pixels and assembles the output from lookup tables - exact on duplicates, differentiable, and fast.
@@ -15,13 +18,63 @@ Modules:
 - `reuse_edge.reuse.latency_model`: The paper's latency model - redundancy ratio $r_t$, FLOP ratio $H/D_{out} + r_c$ and the key condition $H/D_{out} < r_t$ - next to a per-phase operation count of every pattern, the bounds that buckets put on $r_t$ (which show several Table 1 entries cannot be per-image values), and what the FLOP model predicts about measured x86 time.
 - `reuse_edge.reuse.layers`: Drop-in `ReuseLinear` and `ReuseConv2d` modules, self-attention with reuse at the points the paper names (per-head queries, keys/values with a log-multiplicity correction, the MLP input $Z$), and `convert_model` / `revert_model` / `reuse_report` to apply reuse to an existing model layer by layer and see what it costs and saves.
 - `reuse_edge.reuse.mcu`: A cycle-level cost model of reuse convolutions on a Cortex-M4 (STM32F469I) and a Cortex-M7 (STM32F767ZI): one documented table of cycles per operation, the per-phase breakdown of Table 3, emulated speed-ups against CMSIS-NN, whole-network estimates, and a q7 fixed-point emulation of the reuse kernel's arithmetic. Every latency here is **model-based (emulated)**, never a measurement.
-- `reuse_edge.reuse.models`: The models the training chapters fine-tune: a ResNet-style lane segmenter, a ViT-style one, a windowed-attention variant standing in for Swin, and a scene parser - small enough to train in seconds on 2 cores - with their metrics (lane F1, mIoU), clip batches of consecutive frames, and a loader for an ApolloScape-style folder.
-- `reuse_edge.reuse.models_mcu`: The four networks GenReuse evaluates, at 32x32: CifarNet, SqueezeNet without and with bypass, and ZfNet adapted to 32x32 - trained on the seeded synthetic image set (or CIFAR-10 from `DATA_DIR`), with their reuse layers named as in the paper, MAC counts, and a small on-disk cache so that the later chapters train each model once.
 - `reuse_edge.reuse.patterns`: Reuse patterns as **row and column orders of the im2col matrix**, a reuse **direction** (vertical M-1 or horizontal M-2) and a **granularity** (panel size $L$, hash bits $H$, 1-D neuron vectors or 2-D neuron blocks), described by one serialisable `ReusePattern` object, with the reuse GEMM that executes any of them - exact whenever no two different units share a cluster.
 - `reuse_edge.reuse.selection`: The paper's selection workflow (Fig. 8): enumerate the candidate patterns of a layer from a scope, profile them with one random-hash run each, keep the Pareto set of (error bound, savings), and give only those the full check. Measured here: how well the analytic model ranks patterns against the $r_t$ heuristic and random choice (Fig. 14), and how much exploration time pruning saves (Table 2).
-- `reuse_edge.reuse.selection_layers`: Per-layer tables in the style of Table 1 - for each reuse layer of CifarNet, ZfNet and SqueezeNet, the patterns the selection workflow shortlists, with $L$, $H$, direction, $r_t$, emulated speed-up against CMSIS-NN and against conventional reuse, and the accuracy difference - then the order (Fig. 11) and direction (Fig. 12) studies on CifarNet, and the arithmetic of the paper's Table 1.
 - `reuse_edge.reuse.similarity`: The paper's two KL regularisers - each sample's feature map against the layer's mean map (Eq. 1), and consecutive frames against each other (Eq. 2) - plus the cluster-dispersion term of its training overview, as losses you can add to any model's training, with every normalisation choice made explicit.
-- `reuse_edge.reuse.table2`: The paper's main experiment redone on synthetic drives: original models, fine-tuned with reuse in the loop **without** the regularisers (the control the paper lacks), with Eq. 1, with Eq. 2, and with both - for a ResNet-style, a ViT-style and a Swin-style lane model and a scene parser, in FP32 and 8-bit - with accuracy under exact and reuse inference, compression, MAC speed-up and measured wall-clock speed-up; then the ablation, a lambda sweep and the frame-window sweep of Fig. 7.
 - `reuse_edge.reuse.tuning`: Per-layer choice of the number of hashes $H$ and the vector length $L$ by multi-objective Bayesian optimisation (optuna), layers in parallel processes: why the paper's scalarisation Theta = MSE/sigma picks "no compression", the Pareto front of error against compression and its knee, and how many evaluations the optimiser needs compared with trying the whole grid."""
 
+# AUTOGENERATED! DO NOT EDIT! File to edit: ../nbs/9_appendix/93_api.ipynb.
+
+# %% auto #0
+__all__ = []
+
+# %% ../nbs/9_appendix/93_api.ipynb #eb050f13
+import importlib
+
+# %% ../nbs/9_appendix/93_api.ipynb #260c7d1e
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    # foundations
+    **dict.fromkeys(["set_seed", "smoke_mode", "setup_threads", "bench_pair", "BenchResult", "cache_dir",
+                     "pareto_ranks", "pareto_front", "claim", "reported", "show_claims", "Ledger", "Claim"], "reuse_edge.core"),
+    **dict.fromkeys(["synthetic_video", "iid_frames", "VideoClip", "load_frame_folder"], "reuse_edge.data.video"),
+    **dict.fromkeys(["synthetic_images", "train_test_images", "ImageSet", "load_cifar10"], "reuse_edge.data.images"),
+    **dict.fromkeys(["ConvBNAct", "BasicBlock", "Bottleneck", "InvertedResidual", "Fire", "SkipAdd"], "reuse_edge.nn.blocks"),
+    **dict.fromkeys(["Attention", "MLP", "ViTBlock"], "reuse_edge.nn.vit"),
+    **dict.fromkeys(["build_model", "MODELS"], "reuse_edge.nn.models"),
+    **dict.fromkeys(["capture_inputs", "layer_shapes", "count_macs"], "reuse_edge.nn.inspect"),
+    **dict.fromkeys(["fit", "train_step", "History", "Callback", "make_optimizer", "save_checkpoint", "load_checkpoint"], "reuse_edge.train.loop"),
+    **dict.fromkeys(["accuracy", "lane_f1", "miou", "relative_error"], "reuse_edge.train.metrics"),
+    **dict.fromkeys(["fit_classifier"], "reuse_edge.train.recipes"),
+    **dict.fromkeys(["fake_quant", "FakeQuant", "quantize_model", "quantize_int8", "LinearQuant", "PoTQuant", "FixedPointQuant",
+                     "binarize", "BinaryConv2d", "BinaryLinear"], "reuse_edge.quant"),
+    # computation reuse
+    **dict.fromkeys(["HyperplaneLSH", "SubvectorLSH", "cluster"], "reuse_edge.reuse.lsh"),
+    **dict.fromkeys(["reuse_matmul"], "reuse_edge.reuse.gemm"),
+    **dict.fromkeys(["ReuseLinear", "ReuseConv2d", "ReuseAttention", "ReuseMLP", "ReuseViTBlock", "convert_model", "revert_model",
+                     "reuse_layers", "reuse_report"], "reuse_edge.reuse.layers"),
+    **dict.fromkeys(["ReusePattern", "PatternConv2d", "pattern_matmul", "convert_to_patterns"], "reuse_edge.reuse.patterns"),
+    **dict.fromkeys(["SimilarityRegulariser"], "reuse_edge.reuse.similarity"),
+    # cost, low precision, memory
+    **dict.fromkeys(["count_costs", "CostReport"], "reuse_edge.cost.counters"),
+    **dict.fromkeys(["acev2_cost"], "reuse_edge.cost.acev2"),
+    **dict.fromkeys(["energy_cost"], "reuse_edge.cost.energy"),
+    **dict.fromkeys(["compress", "decompress", "BitmapTensor"], "reuse_edge.memory.bitmap"),
+    **dict.fromkeys(["bitmap_saved_tensors", "SavedTensorStats"], "reuse_edge.memory.saved"),
+}
+__all__ = sorted(_EXPORTS)  # the lazily loaded names: nbdev's generated __all__ only sees names defined in this file
+
+# %% ../nbs/9_appendix/93_api.ipynb #5b89c165
+def __getattr__(name:str): # a public name of the package
+    "Import the module that defines `name` on first access (PEP 562)."
+    module = _EXPORTS.get(name)
+    if module is None:
+        import difflib
+        near = difflib.get_close_matches(name, list(_EXPORTS), n=3)
+        raise AttributeError(f"module 'reuse_edge' has no attribute {name!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+def __dir__(): return sorted(set(globals()) | set(_EXPORTS))

@@ -10,7 +10,7 @@ import pytest
 def test_book_builds_with_every_chapter(built_book):
     "Strict build (Sphinx warnings are errors); every executed chapter and the generated pages are there."
     staged, html = built_book
-    assert not staged.missing, f"chapters in _toc.yml without an executed notebook: {staged.missing}"
+    assert not staged.missing, f"chapters in the table of contents without an executed notebook: {staged.missing}"
     for page in ["index", "intro", "01_data_video", "report", "api", "bibliography"] + staged.chapters:
         assert (html/f"{page}.html").exists(), f"{page}.html missing"
 

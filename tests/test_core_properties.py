@@ -59,7 +59,7 @@ def test_non_finite_values_are_rejected(bad):
     with pytest.raises(ValueError, match="not finite"): _plain({"a": [1.0, bad]})
 
 def test_real_reported_tables_are_valid():
-    "The shipped data/reported/ files load: schema, id pattern, unique ids."
+    "The shipped reuse_edge/reported/ files load: schema, id pattern, unique ids."
     rows = load_reported()
     assert {r.file for r in rows.values()} >= {"treasure_table2.csv", "genreuse_table1.csv", "genreuse_table3.csv",
                                                 "neseem_table3_1.csv", "neseem_table4_1.csv"}

@@ -11,11 +11,15 @@ from hypothesis import assume, given, strategies as st
 
 from reuse_edge.reuse.accuracy_model import accuracy_profile, spearman
 from reuse_edge.reuse.latency_model import contiguous_runs, flop_ratio, reuse_ops, rt_bounds, rt_feasibility
-from reuse_edge.reuse.mcu import CYCLE_TABLE, MCUS, emulate, pattern_ops, q7_frac_bits, q7_pattern_matmul, to_fixed, _shift_sat
-from reuse_edge.reuse.models_mcu import book_data, build_model, layer_shapes
+from reuse_edge.quant import fixed_frac_bits, shift_saturate, to_fixed
+from reuse_edge.reuse.mcu import CYCLE_TABLE, MCUS, emulate, pattern_ops, q7_pattern_matmul
+from reuse_edge.experiments.genreuse import book_data
+from reuse_edge.nn.inspect import layer_shapes
+from reuse_edge.nn.models import build_model
 from reuse_edge.reuse.patterns import (COLUMN_ORDERS, ROW_ORDERS, ReusePattern, column_permutation, pattern_conv2d, pattern_im2col,
                                        pattern_matmul, pattern_units, pattern_weight, restore_rows, row_permutation)
-from reuse_edge.reuse.selection import enumerate_patterns, load_scope, pareto_ranks, pareto_select
+from reuse_edge.core import pareto_ranks
+from reuse_edge.reuse.selection import enumerate_patterns, load_scope, pareto_select
 from reuse_edge.data.images import write_cifar10_like
 
 seeds = st.integers(0, 2**31 - 1)
@@ -95,7 +99,7 @@ def test_bad_input_is_an_error():
 def test_pareto_rank_zero_is_non_dominated(n, seed):
     rng = np.random.default_rng(seed)
     a, b = rng.random(n), rng.random(n)
-    r = pareto_ranks(a, b)
+    r = pareto_ranks(np.column_stack([a, b]))
     front = np.nonzero(r == 0)[0]
     for i in front:
         assert not np.any((a <= a[i]) & (b <= b[i]) & ((a < a[i]) | (b < b[i])))
@@ -121,11 +125,11 @@ def test_rt_feasibility_examples():
 def test_q7_reuse_with_distinct_units_matches_q7_dense(N, seed):
     g = torch.Generator().manual_seed(seed)
     x, w = torch.rand(N, 36, generator=g) * 2 - 1, torch.randn(36, 8, generator=g) * 0.2
-    fx, fw, fy = q7_frac_bits(x), q7_frac_bits(w), q7_frac_bits(x @ w)
+    fx, fw, fy = fixed_frac_bits(x), fixed_frac_bits(w), fixed_frac_bits(x @ w)
     y = q7_pattern_matmul(x, w, ReusePattern("V", 36, 32, scope="batch"), fx, fw, fy, accumulate="int32")
     _, s = pattern_matmul(to_fixed(x, fx), to_fixed(w, fw), ReusePattern("V", 36, 32, scope="batch"))
     assume(s.remaining_ratio == 1.0)
-    dense = _shift_sat(to_fixed(x, fx) @ to_fixed(w, fw), fx + fw - fy) / 2.0 ** fy
+    dense = shift_saturate(to_fixed(x, fx) @ to_fixed(w, fw), fx + fw - fy) / 2.0 ** fy
     torch.testing.assert_close(y, dense, rtol=0, atol=2.0 ** -fy * 1.01)
 
 def test_cifar10_files_feed_the_models(tmp_path):

@@ -3,7 +3,8 @@ from importlib.metadata import entry_points
 
 import torch
 
-from reuse_edge.data.images import small_cnn, synthetic_images
+from reuse_edge.data.images import synthetic_images
+from reuse_edge.nn.models import small_cnn
 from reuse_edge.memory.bench import recompute_vs_bitmap, run_benchmarks, step_overhead, throughput
 
 def test_entry_point_is_registered():

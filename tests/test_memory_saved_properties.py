@@ -5,10 +5,11 @@ import torch
 from hypothesis import given, settings, strategies as st
 from torch import nn
 
-from reuse_edge.data.images import small_cnn, synthetic_images
+from reuse_edge.data.images import synthetic_images
 from reuse_edge.memory.analysis import bitmap_bytes
 from reuse_edge.memory.combine import CheckpointEveryM, fit_compressed
-from reuse_edge.memory.nets import OutputReLU6, mobilenet_style, resnet_style
+from reuse_edge.memory.sparsity import OutputReLU6
+from reuse_edge.nn.models import mobilenet_style, resnet_style, small_cnn
 from reuse_edge.memory.measure import saved_bytes
 from reuse_edge.memory.saved import bitmap_saved_tensors, identical_training
 
@@ -56,13 +57,28 @@ def test_a_small_view_of_a_big_storage_costs_its_span():
     assert [r.numel for r in s.stats.records] == [1000]
     assert torch.equal(w.grad, x.t() @ torch.ones(10, 5))
 
-def test_parameters_buffers_and_their_views_are_skipped():
-    net = nn.Sequential(nn.Linear(64, 64), nn.BatchNorm1d(64), nn.ReLU(), nn.Linear(64, 4))
-    with bitmap_saved_tensors(net, min_numel=1) as s: net(torch.randn(8, 64)).sum().backward()
-    held = {p.untyped_storage().data_ptr() for p in list(net.parameters()) + list(net.buffers())}
-    assert s.stats.param_calls >= 4
-    assert all(r.shape not in [(64, 64), (4, 64), (64, 4)] for r in s.stats.records)
-    assert held  # the skipped storages were the model's own
+@settings(max_examples=15, deadline=None)
+@given(n_in=st.integers(1, 24), width=st.integers(1, 48), batch=st.integers(2, 9), seed=st.integers(0, 10**6))
+def test_parameters_buffers_and_their_views_are_skipped(n_in, width, batch, seed):
+    torch.manual_seed(seed)
+    net = nn.Sequential(nn.Linear(n_in, width), nn.BatchNorm1d(width), nn.ReLU(), nn.Linear(width, 4))
+    x = torch.randn(batch, n_in)
+    held = {t.untyped_storage().data_ptr() for t in list(net.parameters()) + list(net.buffers())}
+    net(x).sum().backward()
+    ref = [p.grad.clone() for p in net.parameters()]
+    census = []  # an independent census of what autograd saves, with torch's own hooks
+    def keep(t): census.append(t); return t
+    with torch.autograd.graph.saved_tensors_hooks(keep, lambda t: t): net(x).sum()
+    ptr = lambda t: t.untyped_storage().data_ptr()
+    model_saves = [t for t in census if ptr(t) in held]  # weights (and views such as weight.t()), running statistics
+    activations = {ptr(t): t.untyped_storage().nbytes() for t in census if ptr(t) not in held}  # one entry per storage
+    assert model_saves and activations
+    net.zero_grad()
+    with bitmap_saved_tensors(net, min_numel=1) as s: net(x).sum().backward()
+    assert s.stats.calls == len(census) and s.stats.param_calls == len(model_saves)
+    assert len(s.stats.records) == len(activations)  # every activation storage once; no parameter or buffer among them
+    assert s.stats.dense_bytes == sum(activations.values())  # hence no parameter bytes counted
+    assert all(torch.equal(p.grad, g) for p, g in zip(net.parameters(), ref))  # the skipped tensors were kept, not lost
 
 def test_dense_tensors_are_kept_and_counted():
     x = torch.randn(5000)
@@ -118,9 +134,9 @@ def test_pruning_and_fp16_save_more():
     assert saved_bytes(net, x, y, prune_below=0.1)["saving"] >= base
     assert saved_bytes(net, x, y, value_dtype=torch.float16)["saving"] > 0.5
 
-def test_fit_compressed_lossless_equals_fit():
-    from reuse_edge.data.images import fit
+def test_fit_compressed_lossless_equals_fit_classifier():
+    from reuse_edge.train.recipes import fit_classifier
     s = synthetic_images(32, seed=3)
-    torch.manual_seed(0); a = fit(small_cnn(width=4), s, 1, batch_size=16, progress=False)
+    torch.manual_seed(0); a = fit_classifier(small_cnn(width=4), s, 1, batch_size=16, progress=False)
     torch.manual_seed(0); b, saving = fit_compressed(small_cnn(width=4), s, 1, batch_size=16)
     assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values())) and saving > 0

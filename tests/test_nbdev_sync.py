@@ -7,7 +7,7 @@ from pathlib import Path
 from conftest import ROOT
 
 def _snapshot(root: Path) -> dict:
-    files = list((root/"nbs").glob("*.ipynb")) + list((root/"reuse_edge").rglob("*.py"))
+    files = list((root/"nbs").rglob("*.ipynb")) + list((root/"reuse_edge").rglob("*.py"))
     return {str(p.relative_to(root)): p.read_bytes() for p in files if "__pycache__" not in p.parts}
 
 def test_clean_and_export_change_nothing(tmp_path):

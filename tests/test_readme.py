@@ -14,3 +14,8 @@ def test_readme_has_examples():
 def test_readme_examples_run():
     for i, block in enumerate(python_blocks(README.read_text())):
         exec(compile(block, f"README.md python block {i}", "exec"), {})
+
+def test_readme_module_table_is_generated_and_current():
+    "The module table between the generated markers is what `reuse-edge readme` writes now."
+    from reuse_edge.cli import main
+    assert main(["readme", "--check"]) == 0, "README.md is stale: run `reuse-edge readme` and commit"

@@ -5,11 +5,12 @@ from hypothesis import given, strategies as st
 
 from reuse_edge.data.video import DriveConfig, synthetic_video
 from reuse_edge.reuse.layers import convert_model
-from reuse_edge.reuse.models import (LaneResNet, clip_batches, lane_f1, load_apolloscape_like, miou,
-                                     write_apolloscape_like)
+from reuse_edge.nn.models import LaneResNet
+from reuse_edge.reuse.tasks import clip_batches, load_apolloscape_like, write_apolloscape_like
+from reuse_edge.train.metrics import lane_f1, miou
 from reuse_edge.reuse.satrain import SAConfig, sa_train
 from reuse_edge.reuse.similarity import SimilarityRegulariser, cluster_dispersion, kl_to_mean, temporal_kl
-from reuse_edge.reuse.tuning import hypervolume, knee, pareto_front
+from reuse_edge.reuse.tuning import hypervolume, knee, pareto_points
 
 maps = st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 5), st.integers(1, 5))
 
@@ -75,7 +76,7 @@ def test_metrics_are_percentages(seed, tol):
 @given(points=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 100)), min_size=1, max_size=12))
 def test_front_and_knee(points):
     pts = [dict(rel_error=e, compression=c) for e, c in points]
-    front = pareto_front(pts)
+    front = pareto_points(pts)
     assert front and knee(front) in front
     for p in pts:  # every point is dominated by (or on) the front
         assert any(q["rel_error"] <= p["rel_error"] and q["compression"] >= p["compression"] for q in front)
