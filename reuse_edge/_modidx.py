@@ -19,6 +19,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'reuse_edge.book.read_chapters': ('9_appendix/book.html#read_chapters', 'reuse_edge/book.py'),
                                  'reuse_edge.book.read_parts': ('9_appendix/book.html#read_parts', 'reuse_edge/book.py'),
                                  'reuse_edge.book.report_markdown': ('9_appendix/book.html#report_markdown', 'reuse_edge/book.py'),
+                                 'reuse_edge.book.run_summary_markdown': ( '9_appendix/book.html#run_summary_markdown',
+                                                                           'reuse_edge/book.py'),
                                  'reuse_edge.book.stage_book': ('9_appendix/book.html#stage_book', 'reuse_edge/book.py'),
                                  'reuse_edge.book.translate_directives': ( '9_appendix/book.html#translate_directives',
                                                                            'reuse_edge/book.py')},

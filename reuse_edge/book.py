@@ -6,8 +6,8 @@ docstrings become the API reference, and Jupyter Book 1 builds the HTML with exe
 
 # %% auto #0
 __all__ = ['PARTS_FILE', 'GENERATED_PAGES', 'translate_directives', 'convert_notebook', 'report_markdown', 'api_markdown',
-           'Chapter', 'read_chapters', 'read_parts', 'make_toc', 'module_table', 'fill_generated', 'StagedBook',
-           'stage_book', 'build_book']
+           'Chapter', 'read_chapters', 'read_parts', 'make_toc', 'module_table', 'fill_generated',
+           'run_summary_markdown', 'StagedBook', 'stage_book', 'build_book']
 
 # %% ../nbs/9_appendix/91_book.ipynb #15fbdea1
 import copy
@@ -228,6 +228,27 @@ def fill_generated(text:str, # a document with a generated section
     if len(pattern.findall(text)) != 1: raise ValueError(f"expected one generated section {name!r} (markers <!-- begin/end generated: {name} -->)")
     content = content if content.endswith("\n") else content + "\n"
     return pattern.sub(lambda m: _GENERATED.format(name, content), text)
+
+# %% ../nbs/9_appendix/91_book.ipynb #72f2b2b4
+def run_summary_markdown(runs:dict, # notebook -> RunResult (`read_run_log`)
+                         claims:dict, # notebook -> claim dicts (`load_claim_files`)
+                         top:int=5, # how many of the longest chapters to list
+                        )->str: # Markdown
+    "Figures of a full run: notebooks, summed wall time, the longest chapters, peak memory, claims by status."
+    if not runs: raise ValueError("the run log is empty: run `reuse-edge reproduce` first")
+    if bad := sorted(n for n, r in runs.items() if r.smoke or not r.ok):
+        raise ValueError(f"not a complete full-mode run: smoke or failed notebooks {bad}")
+    total = sum(r.seconds for r in runs.values())
+    longest = sorted(runs.values(), key=lambda r: -r.seconds)[:top]
+    counts = {}
+    for cs in claims.values():
+        for c in cs: counts[c["status"]] = counts.get(c["status"], 0) + 1
+    out = [f"Last full run: {len(runs)} notebooks, {total / 60:.1f} min of notebook wall time (summed; they run 2 at a time, "
+           f"benchmarks alone), peak memory of one kernel {max(r.peak_rss_mib for r in runs.values()) / 1024:.1f} GiB; "
+           f"{sum(counts.values())} claims: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1])) + ".",
+           "", "| longest chapters | wall time |", "|---|---|"]
+    out += [f"| `{r.notebook}` | {r.seconds / 60:.1f} min |" for r in longest]
+    return "\n".join(out) + "\n"
 
 # %% ../nbs/9_appendix/91_book.ipynb #a30fa942
 GENERATED_PAGES = ("report", "api")

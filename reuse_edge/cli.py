@@ -118,6 +118,12 @@ def cmd_readme(args)->int:
     readme = Path(args.readme) if args.readme else root/"README.md"
     text = readme.read_text()
     new = fill_generated(text, "modules", module_table(read_chapters(root/"nbs"), read_parts(root/"book")))
+    executed = _executed(args)
+    if not args.check and (executed/"run_log.json").exists():  # figures only from a complete full-mode run
+        from reuse_edge.book import run_summary_markdown
+        from reuse_edge.runner import read_run_log
+        try: new = fill_generated(new, "full-run", run_summary_markdown(read_run_log(executed/"run_log.json"), load_claim_files(executed)))
+        except ValueError as e: print(f"full-run figures not updated: {e}")
     if args.check:
         if new != text: print(f"{readme} is stale: run `reuse-edge readme`", file=sys.stderr); return 1
         print(f"{readme} is up to date"); return 0
@@ -156,6 +162,7 @@ def parser()->argparse.ArgumentParser:
     m = sub.add_parser("readme", help="regenerate the README's module table from the notebooks")
     m.add_argument("--check", action="store_true", help="only check: exit 1 if the README is stale")
     m.add_argument("--readme", metavar="FILE", help="the README to update (default README.md of the checkout)")
+    m.add_argument("--executed", metavar="DIR", help="executed notebooks of the full run (default book/_build/executed)")
     m.set_defaults(func=cmd_readme)
     return p
 
