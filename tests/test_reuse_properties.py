@@ -130,3 +130,70 @@ def test_cache_serves_repeated_frames_exactly(frames, seed):
     for _ in range(frames - 1):
         assert torch.equal(cache(f), first)
     assert cache.history[-1]["hits"] == 20
+
+# --- reuse layers built like torch layers, and model-level tools on every reuse layer ---
+from hypothesis import settings
+from reuse_edge.reuse.layers import ReuseLayer, ReuseMLP, reuse_enabled, reuse_layers, reuse_report
+from reuse_edge.reuse.patterns import PatternConv2d, ReusePattern, convert_to_patterns
+
+@given(i=st.integers(1, 12), o=st.integers(1, 12), bias=st.booleans(), n=st.integers(1, 3), H=st.integers(1, 16), seed=seeds)
+def test_reuse_linear_built_fresh_is_nn_linear(i, o, bias, n, H, seed):
+    "ReuseLinear(...) draws nn.Linear's initial weights, and with reuse off computes F.linear exactly."
+    torch.manual_seed(seed); ref = torch.nn.Linear(i, o, bias)
+    torch.manual_seed(seed); m = ReuseLinear(i, o, bias, n_bits=H, seed=seed)
+    assert all(torch.equal(p, q) for p, q in zip(m.parameters(), ref.parameters()))
+    x = torch.randn(n, 4, i, generator=torch.Generator().manual_seed(seed))
+    with reuse_enabled(m, False): assert torch.equal(m(x), F.linear(x, ref.weight, ref.bias))
+    assert m.reuse and m(x).shape == (n, 4, o) and repr(m)
+
+@given(C=st.integers(1, 5), M=st.integers(1, 5), k=st.integers(1, 3), stride=st.integers(1, 2), pad=st.integers(0, 1), seed=seeds)
+def test_reuse_convs_built_fresh_are_nn_conv2d(C, M, k, stride, pad, seed):
+    "ReuseConv2d(...) and PatternConv2d(...) draw nn.Conv2d's initial weights and, with reuse off, compute F.conv2d."
+    torch.manual_seed(seed); ref = torch.nn.Conv2d(C, M, k, stride, pad)
+    x = torch.randn(2, C, 5, 5, generator=torch.Generator().manual_seed(seed))
+    for make in (lambda: ReuseConv2d(C, M, k, stride, pad, n_bits=8), lambda: PatternConv2d(C, M, k, stride, pad, pattern=ReusePattern(L=1))):
+        torch.manual_seed(seed); m = make()
+        assert all(torch.equal(p, q) for p, q in zip(m.parameters(), ref.parameters())) and isinstance(m, ReuseLayer)
+        with reuse_enabled(m, False): assert torch.equal(m(x), F.conv2d(x, ref.weight, ref.bias, stride, pad))
+
+@given(states=st.lists(st.booleans(), min_size=1, max_size=6), enabled=st.booleans(), fail=st.booleans())
+def test_reuse_enabled_restores_mixed_states(states, enabled, fail):
+    "Inside the block every reuse layer has the asked state; afterwards each has its own again, also after an exception."
+    net = torch.nn.Sequential(*[ReuseLinear(3, 3, n_bits=4) for _ in states])
+    for m, s in zip(net, states): m.reuse = s
+    try:
+        with reuse_enabled(net, enabled):
+            assert [m.reuse for m in net] == [enabled] * len(states)
+            if fail: raise RuntimeError("inside")
+    except RuntimeError: assert fail
+    assert [m.reuse for m in net] == states
+
+@given(seed=seeds)
+@settings(max_examples=10, deadline=None)
+def test_reuse_report_covers_every_reuse_layer(seed):
+    "One report over linear, convolution and pattern reuse layers; it leaves switches and parameters as they were."
+    torch.manual_seed(seed)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.Tanh(), torch.nn.Conv2d(4, 4, 3), torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 2))
+    params = [p.data_ptr() for p in net.parameters()]
+    convert_to_patterns(net, {"0": ReusePattern("V", L=9, H=6)}, seed=seed)
+    convert_model(net, {"2": dict(n_bits=6), "4": dict(n_bits=6)})
+    net[2].reuse = False
+    rep = reuse_report(net, torch.randn(2, 3, 8, 8))
+    assert rep.layer.tolist() == ["0", "2", "4", "(total)"] and rep.type.tolist()[:3] == ["PatternConv2d", "ReuseConv2d", "ReuseLinear"]
+    assert ((rep.r_c > 0) & (rep.r_c <= 1)).all() and [m.reuse for m in reuse_layers(net).values()] == [True, False, True]
+    revert_model(net)
+    assert reuse_layers(net) == {} and [p.data_ptr() for p in net.parameters()] == params
+
+@pytest.mark.parametrize("make,match", [
+    (lambda: ReuseLinear.from_float(torch.nn.Conv2d(1, 1, 1)), "expected nn.Linear"),
+    (lambda: ReuseConv2d.from_float(torch.nn.Linear(1, 1)), "expected nn.Conv2d"),
+    (lambda: PatternConv2d.from_float(torch.nn.Linear(1, 1)), "expected nn.Conv2d"),
+    (lambda: ReuseLinear(4, 4, scope="frame"), "scope must be one of"),
+    (lambda: ReuseConv2d(4, 4, 3, mode="fft"), "mode must be one of"),
+    (lambda: ReuseLinear.from_float(torch.nn.Linear(2, 2), bits=3), "unexpected keyword argument"),
+    (lambda: convert_model(torch.nn.Sequential(torch.nn.Linear(2, 2)), {"0": dict(layer=torch.nn.Linear)}), "reuse layer class"),
+    (lambda: reuse_enabled(torch.nn.Linear(2, 2)).__enter__(), "no reuse layers"),
+    (lambda: reuse_enabled(ReuseMLP(4, 8, n_bits=4), 1).__enter__(), "True or False"),
+])
+def test_reuse_layer_construction_rejects_bad_input(make, match):
+    with pytest.raises((TypeError, ValueError), match=match): make()

@@ -60,13 +60,13 @@ def reuse_cases(quick:bool=False, # fewer cases
     for H, center in [(24, False), (48, False), (16, True)] if quick else \
                      [(16, False), (24, False), (32, False), (48, False), (62, False), (16, True), (24, True)]:
         c = "centred" if center else "plain"
-        yield f"linear 192->768 H={H} {c}", fc1, ReuseLinear.from_linear(fc1, H, center=center, seed=seed), tokens
+        yield f"linear 192->768 H={H} {c}", fc1, ReuseLinear.from_linear(fc1, H, center=center, scope="batch", seed=seed), tokens
     for H in ((48,) if quick else (32, 48)):
-        yield f"linear 768->192 H={H} plain", fc2, ReuseLinear.from_linear(fc2, H, seed=seed), hidden
+        yield f"linear 768->192 H={H} plain", fc2, ReuseLinear.from_linear(fc2, H, scope="batch", seed=seed), hidden
     if not quick:  # sensitivity: the same tokens from frames rendered without sensor noise
         clean = video_tokens(synthetic_video(8, 1, DriveConfig(noise=0.0), seed=seed).frames, seed=seed)
         for H in (32, 48):
-            yield f"linear 192->768 H={H} plain, noise-free frames", fc1, ReuseLinear.from_linear(fc1, H, seed=seed), clean
+            yield f"linear 192->768 H={H} plain, noise-free frames", fc1, ReuseLinear.from_linear(fc1, H, scope="batch", seed=seed), clean
     for C, M in ([(64, 64)] if quick else [(32, 64), (64, 64), (64, 128)]):
         conv, x = nn.Conv2d(C, M, 3, padding=1), fmaps[C]
         for H in ((12, 16) if quick else (8, 12, 16, 20, 24)):

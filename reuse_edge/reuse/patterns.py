@@ -22,8 +22,9 @@ import torch.nn as nn
 
 from .conv import _pair, check_conv_input, conv_output_size, im2col, weight_matrix
 from .gemm import check_weight
-from .layers import share_conv
+from .layers import ReuseLayer, _set_module, convert_model, share_conv
 from .lsh import Clusters, HyperplaneLSH, ReuseRatios, check_rows, pack_bits
+from ..train.metrics import relative_error
 
 # %% ../../nbs/2_reuse/24_reuse_patterns.ipynb #64d4902a
 COLUMN_ORDERS = tuple("".join(p) for p in itertools.permutations("chw"))  # "chw" = C1 (default), "hwc" = C2
@@ -272,6 +273,15 @@ class PatternStats(ReuseRatios):
     def n(self)->int: return self.groups * self.per_group
     @property
     def n_clusters(self)->int: return self.clusters
+    @property
+    def n_bits(self)->int: return self.pattern.H
+    @property
+    def vec_len(self)->int: return self.pattern.L
+    def cost(self)->dict:
+        "MACs of the dense GEMM, the hashing and the centroid GEMM (the keys of ReuseStats.cost)."
+        h = self.pattern.hash_len
+        return dict(dense_macs=self.rows * self.row_len * self.out_features, hash_macs=self.n * h * self.pattern.H,
+                    gemm_macs=self.clusters * h * self.out_features)
     def __repr__(self):
         return (f"PatternStats({self.pattern.label}: N={self.rows}, D_in={self.row_len}, D_out={self.out_features}, "
                 f"{self.groups} panels x {self.per_group} units, n_c={self.clusters}, r_t={self.redundancy:.3f})")
@@ -370,8 +380,27 @@ def pattern_conv2d(x:torch.Tensor, # (B, C, H, W) input
     return (y,) + tuple(out[1:])
 
 # %% ../../nbs/2_reuse/24_reuse_patterns.ipynb #7c544e36
+@ReuseLayer.register
 class PatternConv2d(nn.Conv2d):
     "nn.Conv2d computed by reuse with a generalized pattern (parameters shared with the wrapped conv)."
+    def __init__(self, in_channels:int, out_channels:int, kernel_size, # as in nn.Conv2d
+                 stride=1, padding=0, dilation=1, groups:int=1, bias:bool=True, # as in nn.Conv2d
+                 padding_mode:str="zeros", device=None, dtype=None, # as in nn.Conv2d
+                 *,
+                 pattern:ReusePattern|None=None, # the reuse pattern (None: ReusePattern())
+                 seed:int=0, # seed of the random hash vectors
+                ):
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode, device, dtype)
+        self._setup(ReusePattern() if pattern is None else pattern, seed)
+
+    def _setup(self, pattern, seed):
+        if self.groups != 1 or self.padding_mode != "zeros" or isinstance(self.padding, str):
+            raise ValueError("pattern reuse supports groups=1 and numeric zero padding only")
+        if not isinstance(pattern, ReusePattern): raise TypeError(f"expected a ReusePattern, got {type(pattern).__name__}")
+        self.pattern, self.seed, self.reuse, self.centroid_hook, self.last_stats = pattern, seed, True, None, None
+        self.track_error, self.last_error = False, None
+        self.register_buffer("planes", random_planes(pattern.hash_len, pattern.H, seed, self.weight.dtype).to(self.weight.device))
+
     @classmethod
     def from_conv(cls, conv:nn.Conv2d, # layer to wrap (parameters are shared, not copied)
                   pattern:ReusePattern, # the reuse pattern
@@ -379,18 +408,24 @@ class PatternConv2d(nn.Conv2d):
                  ):
         "A pattern-reuse version of `conv`."
         if not isinstance(conv, nn.Conv2d): raise TypeError(f"expected nn.Conv2d, got {type(conv).__name__}")
-        if conv.groups != 1 or conv.padding_mode != "zeros" or isinstance(conv.padding, str):
-            raise ValueError("pattern reuse supports groups=1 and numeric zero padding only")
-        if not isinstance(pattern, ReusePattern): raise TypeError(f"expected a ReusePattern, got {type(pattern).__name__}")
         m = share_conv(conv, cls)
-        m.pattern, m.seed, m.reuse, m.centroid_hook, m.last_stats = pattern, seed, True, None, None
-        m.register_buffer("planes", random_planes(pattern.hash_len, pattern.H, seed, conv.weight.dtype))
+        m._setup(pattern, seed)
         return m
+
+    @classmethod
+    def from_float(cls, mod:nn.Conv2d, # the float layer (parameters are shared, not copied)
+                   pattern:ReusePattern|None=None, # the reuse pattern (None: ReusePattern())
+                   seed:int=0, # seed of the random hash vectors
+                  ):
+        "The pattern-reuse version of a float nn.Conv2d (torch.ao style)."
+        return cls.from_conv(mod, ReusePattern() if pattern is None else pattern, seed)
 
     def forward(self, x):
         if not self.reuse: return self._conv_forward(x, self.weight, self.bias)
         y, self.last_stats = pattern_conv2d(x, self.weight, self.bias, self.pattern, self.stride, self.padding,
                                             self.dilation, self.planes, centroid_hook=self.centroid_hook)
+        if self.track_error:
+            with torch.no_grad(): self.last_error = relative_error(y, self._conv_forward(x, self.weight, self.bias))
         return y
 
     def to_dense(self)->nn.Conv2d:
@@ -403,14 +438,10 @@ def convert_to_patterns(model:nn.Module, # model to change in place
                         patterns:dict, # conv name -> ReusePattern (or None to make it dense again)
                         seed:int=0, # seed of the hash vectors
                        )->nn.Module: # the same model
-    "Replace named convolutions by PatternConv2d layers (or back to dense with None)."
+    "Replace named convolutions by PatternConv2d layers (or back to dense with None), through `convert_model`."
     convs = {n: m for n, m in model.named_modules() if isinstance(m, nn.Conv2d)}
     unknown = set(patterns) - set(convs)
     if unknown: raise ValueError(f"the model has no convolution(s) named {sorted(unknown)}")
-    for name, p in patterns.items():
-        m = convs[name]
-        if isinstance(m, PatternConv2d): m = m.to_dense()
-        new = m if p is None else PatternConv2d.from_conv(m, p, seed)
-        parent, _, child = name.rpartition(".")
-        setattr(model.get_submodule(parent) if parent else model, child, new)
-    return model
+    for name in patterns:
+        if isinstance(convs[name], ReuseLayer): _set_module(model, name, convs[name].to_dense())
+    return convert_model(model, lambda name, m: None if patterns.get(name) is None else dict(layer=PatternConv2d, pattern=patterns[name], seed=seed))
