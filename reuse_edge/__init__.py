@@ -52,7 +52,7 @@ _EXPORTS = {
     # computation reuse
     **dict.fromkeys(["HyperplaneLSH", "SubvectorLSH", "cluster"], "reuse_edge.reuse.lsh"),
     **dict.fromkeys(["reuse_matmul"], "reuse_edge.reuse.gemm"),
-    **dict.fromkeys(["ReuseLinear", "ReuseConv2d", "ReuseAttention", "ReuseMLP", "ReuseViTBlock", "convert_model", "revert_model",
+    **dict.fromkeys(["ReuseLinear", "ReuseConv2d", "ReuseAttention", "ReuseMLP", "ReuseViTBlock", "ReuseLayer", "reuse_enabled", "convert_model", "revert_model",
                      "reuse_layers", "reuse_report"], "reuse_edge.reuse.layers"),
     **dict.fromkeys(["ReusePattern", "PatternConv2d", "pattern_matmul", "convert_to_patterns"], "reuse_edge.reuse.patterns"),
     **dict.fromkeys(["SimilarityRegulariser"], "reuse_edge.reuse.similarity"),
