@@ -52,7 +52,6 @@ class ReuseLinear(nn.Linear):
                  center:bool=False, # centre rows before hashing
                  scope:str="image", # "image": rows of one leading index only; "batch": all rows of a call may share
                 ):
-        _check_scope(scope)
         super().__init__(in_features, out_features, bias, device, dtype)
         self._setup(n_bits, vec_len, seed, center, scope)
 
@@ -72,7 +71,6 @@ class ReuseLinear(nn.Linear):
                    ):
         "A reuse version of `linear` sharing its parameters."
         if not isinstance(linear, nn.Linear): raise TypeError(f"expected nn.Linear, got {type(linear).__name__}")
-        _check_scope(scope)
         m = cls.__new__(cls); nn.Module.__init__(m)
         m.in_features, m.out_features, m.weight, m.bias = linear.in_features, linear.out_features, linear.weight, linear.bias
         m._setup(n_bits, vec_len, seed, center, scope)
