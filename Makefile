@@ -9,7 +9,7 @@ JOBS ?= 2
 SMOKE ?= 0
 APT_PACKAGES := chromium chromium-driver
 
-.PHONY: install system-deps test book reproduce clean distclean
+.PHONY: install system-deps export test book reproduce clean distclean
 
 install: $(STAMP)
 
@@ -45,6 +45,13 @@ system-deps:
 	else \
 	  echo "system-deps: SKIPPED $(APT_PACKAGES): not root and no passwordless sudo; the browser test will be skipped"; \
 	fi
+
+# After changing a notebook: export the package, clean the notebooks, and write the subpackages' __init__.py
+# from the tables of nbs/9_appendix/93_api.ipynb (nbdev exports one module per notebook).
+export: install
+	$(BIN)/nbdev-export
+	$(BIN)/nbdev-clean
+	$(BIN)/reuse-edge api
 
 # The test suite. pytest's exit code 5 means no test was collected: that is a failure, not a pass.
 test: install

@@ -16,9 +16,9 @@ Modules:
 - `reuse_edge.reuse.conv`: Two ways to apply computation reuse to a 2-D convolution: the classic im2col reuse of Deep Reuse (any sub-vector length, column order, padding, stride), and **pixel reuse**, which clusters the input's pixels and assembles the output from lookup tables - exact on duplicates, differentiable, and fast.
 - `reuse_edge.reuse.kernels`: The step that makes reuse in convolutions fast on a CPU: assembling the output from per-offset lookup tables indexed by pixel clusters, as one fused, multi-threaded and differentiable `embedding_bag` - with no im2col. Tested against the dense convolution, and measured against the compiled kernels that were tried first.
 - `reuse_edge.reuse.latency_model`: The paper's latency model - redundancy ratio $r_t$, FLOP ratio $H/D_{out} + r_c$ and the key condition $H/D_{out} < r_t$ - next to a per-phase operation count of every pattern, the bounds that buckets put on $r_t$ (which show several Table 1 entries cannot be per-image values), and what the FLOP model predicts about measured x86 time.
-- `reuse_edge.reuse.layers`: Drop-in `ReuseLinear` and `ReuseConv2d` modules, self-attention with reuse at the points the paper names (per-head queries, keys/values with a log-multiplicity correction, the MLP input $Z$), and `convert_model` / `revert_model` / `reuse_enabled` / `reuse_report` to apply reuse to an existing model layer by layer, switch it on and off, and see what it costs and saves - for every kind of reuse layer.
+- `reuse_edge.reuse.layers`: One settings object for every reuse layer (`ReusePattern`), drop-in `ReuseLinear` and `ReuseConv2d` modules, self-attention with reuse at the points the paper names (per-head queries, keys/values with a log-multiplicity correction, the MLP input $Z$), and `convert_model` / `revert_model` / `reuse_enabled` / `reuse_report` to apply reuse to an existing model layer by layer, switch it on and off, and see what it costs and saves - for every kind of reuse layer.
 - `reuse_edge.reuse.mcu`: A cycle-level cost model of reuse convolutions on a Cortex-M4 (STM32F469I) and a Cortex-M7 (STM32F767ZI): one documented table of cycles per operation, the per-phase breakdown of Table 3, emulated speed-ups against CMSIS-NN, whole-network estimates, and a q7 fixed-point emulation of the reuse kernel's arithmetic. Every latency here is **model-based (emulated)**, never a measurement.
-- `reuse_edge.reuse.patterns`: Reuse patterns as **row and column orders of the im2col matrix**, a reuse **direction** (vertical M-1 or horizontal M-2) and a **granularity** (panel size $L$, hash bits $H$, 1-D neuron vectors or 2-D neuron blocks), described by one serialisable `ReusePattern` object, with the reuse GEMM that executes any of them - exact whenever no two different units share a cluster.
+- `reuse_edge.reuse.patterns`: Reuse patterns as **row and column orders of the im2col matrix**, a reuse **direction** (vertical M-1 or horizontal M-2) and a **granularity** (panel size $L$, hash bits $H$, 1-D neuron vectors or 2-D neuron blocks), described by the library's one settings object `ReusePattern`, with the reuse GEMM and the `PatternConv2d` layer that execute any of them on the library's hashing, clustering and centroid GEMM - exact whenever no two different units share a cluster.
 - `reuse_edge.reuse.selection`: The paper's selection workflow (Fig. 8): enumerate the candidate patterns of a layer from a scope, profile them with one random-hash run each, keep the Pareto set of (error bound, savings), and give only those the full check. Measured here: how well the analytic model ranks patterns against the $r_t$ heuristic and random choice (Fig. 14), and how much exploration time pruning saves (Table 2).
 - `reuse_edge.reuse.similarity`: The paper's two KL regularisers - each sample's feature map against the layer's mean map (Eq. 1), and consecutive frames against each other (Eq. 2) - plus the cluster-dispersion term of its training overview, as losses you can add to any model's training, with every normalisation choice made explicit.
 - `reuse_edge.reuse.tuning`: Per-layer choice of the number of hashes $H$ and the vector length $L$ by multi-objective Bayesian optimisation (optuna), layers in parallel processes: why the paper's scalarisation Theta = MSE/sigma picks "no compression", the Pareto front of error against compression and its knee, and how many evaluations the optimiser needs compared with trying the whole grid."""
@@ -50,11 +50,12 @@ _EXPORTS = {
     **dict.fromkeys(["fake_quant", "FakeQuant", "quantize_model", "quantize_int8", "LinearQuant", "PoTQuant", "FixedPointQuant",
                      "binarize", "BinaryConv2d", "BinaryLinear"], "reuse_edge.quant"),
     # computation reuse
-    **dict.fromkeys(["HyperplaneLSH", "SubvectorLSH", "cluster"], "reuse_edge.reuse.lsh"),
-    **dict.fromkeys(["reuse_matmul"], "reuse_edge.reuse.gemm"),
-    **dict.fromkeys(["ReuseLinear", "ReuseConv2d", "ReuseAttention", "ReuseMLP", "ReuseViTBlock", "ReuseLayer", "reuse_enabled", "convert_model", "revert_model",
-                     "reuse_layers", "reuse_report"], "reuse_edge.reuse.layers"),
-    **dict.fromkeys(["ReusePattern", "PatternConv2d", "pattern_matmul", "convert_to_patterns"], "reuse_edge.reuse.patterns"),
+    **dict.fromkeys(["HyperplaneLSH", "SubvectorLSH", "hyperplanes", "bucket_ids", "cluster", "Clusters"], "reuse_edge.reuse.lsh"),
+    **dict.fromkeys(["reuse_matmul", "ReuseResult"], "reuse_edge.reuse.gemm"),
+    **dict.fromkeys(["im2col", "COLUMN_ORDERS"], "reuse_edge.reuse.conv"),
+    **dict.fromkeys(["ReusePattern", "ReuseLinear", "ReuseConv2d", "ReuseAttention", "ReuseMLP", "ReuseViTBlock", "ReuseLayer", "reuse_enabled",
+                     "convert_model", "revert_model", "reuse_layers", "reuse_report"], "reuse_edge.reuse.layers"),
+    **dict.fromkeys(["PatternConv2d", "pattern_matmul", "pattern_conv2d", "convert_to_patterns"], "reuse_edge.reuse.patterns"),
     **dict.fromkeys(["SimilarityRegulariser"], "reuse_edge.reuse.similarity"),
     # cost, low precision, memory
     **dict.fromkeys(["count_costs", "CostReport"], "reuse_edge.cost.counters"),
@@ -65,16 +66,60 @@ _EXPORTS = {
 }
 __all__ = sorted(_EXPORTS)  # the lazily loaded names: nbdev's generated __all__ only sees names defined in this file
 
-# %% ../nbs/9_appendix/93_api.ipynb #5b89c165
-def __getattr__(name:str): # a public name of the package
-    "Import the module that defines `name` on first access (PEP 562)."
-    module = _EXPORTS.get(name)
-    if module is None:
-        import difflib
-        near = difflib.get_close_matches(name, list(_EXPORTS), n=3)
-        raise AttributeError(f"module 'reuse_edge' has no attribute {name!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+# %% ../nbs/9_appendix/93_api.ipynb #22b373a9
+_SUBPACKAGE_ONLY = {
+    **dict.fromkeys(["DriveConfig", "video_tokens", "video_feature_map"], "reuse_edge.data.video"),
+    **dict.fromkeys(["TrainTestImages"], "reuse_edge.data.images"),
+    **dict.fromkeys(["Normalize"], "reuse_edge.nn.blocks"),
+    **dict.fromkeys(["WindowBlock", "LaneViT", "LaneSwin"], "reuse_edge.nn.vit"),
+    **dict.fromkeys(["ModelSpec", "LaneResNet", "SceneNet", "CifarNet", "SqueezeNet", "ZfNet"], "reuse_edge.nn.models"),
+    **dict.fromkeys(["InputRecord", "input_records"], "reuse_edge.nn.inspect"),
+    **dict.fromkeys(["StepResult", "EpochRecord", "make_scheduler"], "reuse_edge.train.loop"),
+    **dict.fromkeys(["ReuseStats", "ideal_speedup"], "reuse_edge.reuse.gemm"),
+    **dict.fromkeys(["ReuseCache"], "reuse_edge.reuse.scope"),
+    **dict.fromkeys(["kl_to_mean", "temporal_kl"], "reuse_edge.reuse.similarity"),
+    **dict.fromkeys(["SAConfig", "sa_train"], "reuse_edge.reuse.satrain"),
+    **dict.fromkeys(["tune_layer", "tune_model"], "reuse_edge.reuse.tuning"),
+    **dict.fromkeys(["accuracy_profile"], "reuse_edge.reuse.accuracy_model"),
+    **dict.fromkeys(["redundancy_ratio", "flop_ratio", "key_condition"], "reuse_edge.reuse.latency_model"),
+    **dict.fromkeys(["emulate", "emulate_network"], "reuse_edge.reuse.mcu"),
+    **dict.fromkeys(["enumerate_patterns", "pareto_select"], "reuse_edge.reuse.selection"),
+    **dict.fromkeys(["LayerCount", "reference_report"], "reuse_edge.cost.counters"),
+    **dict.fromkeys(["ACEParams", "CostBreakdown", "acev2_calculator"], "reuse_edge.cost.acev2"),
+    **dict.fromkeys(["QuantNorm", "QuantConfig", "QConv2d", "QLinear", "SeparableBlock", "PikeLPNNet"], "reuse_edge.lowprec.pikelpn"),
+    **dict.fromkeys(["saved_bytes"], "reuse_edge.memory.measure"),
+    **dict.fromkeys(["bitmap_bytes", "compression_ratio", "break_even_sparsity"], "reuse_edge.memory.analysis"),
+    **dict.fromkeys(["OutputReLU6", "DoubleMaskBatchNorm2d"], "reuse_edge.memory.sparsity"),
+    **dict.fromkeys(["fit_compressed", "CheckpointEveryM"], "reuse_edge.memory.combine"),
+    **dict.fromkeys(["book_data", "pretrained"], "reuse_edge.experiments.genreuse"),
+    **dict.fromkeys(["model_costs", "evaluate_both", "measured_speedup"], "reuse_edge.experiments.table2"),
+    **dict.fromkeys(["speedup_at_accuracy", "gain_at_latency"], "reuse_edge.experiments.genreuse_e2e"),
+    **dict.fromkeys(["table36_scheme", "pikelpn_scheme"], "reuse_edge.experiments.pikelpn_tables"),
+}
 
-def __dir__(): return sorted(set(globals()) | set(_EXPORTS))
+def _subpackage_exports(package:str, # a subpackage, e.g. "reuse_edge.nn"
+                       )->dict: # name -> defining module, in name order
+    "The names `package` re-exports: the top-level names of its modules and the names of `_SUBPACKAGE_ONLY`."
+    if package.split(".")[0] != "reuse_edge" or package.count(".") != 1: raise ValueError(f"not a subpackage of reuse_edge: {package!r}")
+    found = {n: m for n, m in {**_EXPORTS, **_SUBPACKAGE_ONLY}.items() if m.startswith(package + ".")}
+    return dict(sorted(found.items()))
+
+# %% ../nbs/9_appendix/93_api.ipynb #5b89c165
+def _lazy_loader(package:str, # the package's name (for error messages)
+                 exports:dict, # name -> the module that defines it
+                 namespace:dict, # the package's globals(): loaded names are cached there
+                ):
+    "A module `__getattr__` and `__dir__` (PEP 562) that import the module defining a name on its first access."
+    def __getattr__(name:str): # a public name of the package
+        module = exports.get(name)
+        if module is None:
+            import difflib
+            near = difflib.get_close_matches(name, list(exports), n=3)
+            raise AttributeError(f"module {package!r} has no attribute {name!r}" + (f"; did you mean {', '.join(near)}?" if near else ""))
+        value = getattr(importlib.import_module(module), name)
+        namespace[name] = value
+        return value
+    def __dir__(): return sorted(set(namespace) | set(exports))
+    return __getattr__, __dir__
+
+__getattr__, __dir__ = _lazy_loader(__name__, _EXPORTS, globals())

@@ -16,14 +16,15 @@ from reuse_edge.reuse.mcu import CYCLE_TABLE, MCUS, emulate, pattern_ops, q7_pat
 from reuse_edge.experiments.genreuse import book_data
 from reuse_edge.nn.inspect import layer_shapes
 from reuse_edge.nn.models import build_model
-from reuse_edge.reuse.patterns import (COLUMN_ORDERS, ROW_ORDERS, ReusePattern, column_permutation, pattern_conv2d, pattern_im2col,
-                                       pattern_matmul, pattern_units, pattern_weight, restore_rows, row_permutation)
+from reuse_edge.reuse.conv import COLUMN_ORDERS, column_permutation, weight_matrix
+from reuse_edge.reuse.layers import ROW_ORDERS, ReusePattern
+from reuse_edge.reuse.patterns import pattern_conv2d, pattern_im2col, pattern_matmul, pattern_units, restore_rows, row_permutation
 from reuse_edge.core import pareto_ranks
 from reuse_edge.reuse.selection import enumerate_patterns, load_scope, pareto_select
 from reuse_edge.data.images import write_cifar10_like
 
 seeds = st.integers(0, 2**31 - 1)
-patterns = st.builds(ReusePattern, direction=st.sampled_from(["V", "H"]), L=st.integers(1, 40), H=st.integers(1, 32),
+patterns = st.builds(ReusePattern, direction=st.sampled_from(["V", "H"]), vec_len=st.integers(1, 40), n_bits=st.integers(1, 62),
                      depth=st.integers(1, 4), col_order=st.sampled_from(COLUMN_ORDERS), row_order=st.sampled_from(ROW_ORDERS),
                      tile=st.integers(1, 4), scope=st.sampled_from(["image", "batch"]))
 
@@ -35,7 +36,7 @@ def test_reorder_is_exact(B, C, size, k, stride, pad, col, row, tile, seed):
     g = torch.Generator().manual_seed(seed)
     x, w = torch.randn(B, C, size, size, generator=g, dtype=torch.float64), torch.randn(3, C, k, k, generator=g, dtype=torch.float64)
     X, rp, (oh, ow) = pattern_im2col(x, (k, k), stride, pad, 1, col, row, tile)
-    y = restore_rows(X @ pattern_weight(w, col), rp).view(B, oh, ow, 3).permute(0, 3, 1, 2)
+    y = restore_rows(X @ weight_matrix(w, col), rp).view(B, oh, ow, 3).permute(0, 3, 1, 2)
     torch.testing.assert_close(y, F.conv2d(x, w, stride=stride, padding=pad), rtol=1e-10, atol=1e-10)
 
 @given(C=st.integers(1, 5), kh=st.integers(1, 4), kw=st.integers(1, 4), col=st.sampled_from(COLUMN_ORDERS),
@@ -83,17 +84,17 @@ def test_distinct_units_are_exact(N, K, M, seed, direction):
 
 def test_bad_input_is_an_error():
     x = torch.randn(20, 10)
-    with pytest.raises(ValueError, match="L=11 exceeds the row length D_in=10"): pattern_matmul(x, torch.randn(10, 2), ReusePattern("V", 11))
-    with pytest.raises(ValueError, match="row-panel height L=21 exceeds"): pattern_units(x, ReusePattern("H", 21, scope="batch"))
-    with pytest.raises(ValueError, match="block height depth=30 exceeds"): pattern_units(x, ReusePattern("V", 5, depth=30, scope="batch"))
-    with pytest.raises(ValueError, match="block width depth=12 exceeds"): pattern_units(x, ReusePattern("H", 5, depth=12, scope="batch"))
-    for h in (0, 33, -1): 
-        with pytest.raises(ValueError, match="H \\(hash bits\\) must be"): ReusePattern(H=h)
+    with pytest.raises(ValueError, match="L=11 exceeds the row length D_in=10"): pattern_matmul(x, torch.randn(10, 2), ReusePattern("V", 11, n_bits=4))
+    with pytest.raises(ValueError, match="row-panel height vec_len=21 exceeds"): pattern_units(x, ReusePattern("H", 21, scope="batch", n_bits=4))
+    with pytest.raises(ValueError, match="block height depth=30 exceeds"): pattern_units(x, ReusePattern("V", 5, depth=30, scope="batch", n_bits=4))
+    with pytest.raises(ValueError, match="block width depth=12 exceeds"): pattern_units(x, ReusePattern("H", 5, depth=12, scope="batch", n_bits=4))
+    for h in (0, 63, -1): 
+        with pytest.raises(ValueError, match="n_bits \\(H\\) must be an integer between 1 and 62"): ReusePattern(n_bits=h, vec_len=16)
     with pytest.raises(ValueError, match="are empty"): load_scope(dict(direction=[]))
     with pytest.raises(ValueError, match="yields no pattern"): enumerate_patterns(dict(L=[100], direction=["V"]), 10, 20)
     with pytest.raises(ValueError, match="unknown pattern field"): ReusePattern.from_dict({"L": 3, "size": 4})
-    with pytest.raises(ValueError, match="empty"): pattern_matmul(torch.randn(0, 10), torch.randn(10, 2), ReusePattern("V", 5))
-    with pytest.raises(ValueError, match="hash vectors must have shape"): pattern_matmul(x, torch.randn(10, 2), ReusePattern("V", 5, 3), planes=torch.randn(5, 4))
+    with pytest.raises(ValueError, match="empty"): pattern_matmul(torch.randn(0, 10), torch.randn(10, 2), ReusePattern("V", 5, n_bits=4))
+    with pytest.raises(ValueError, match="hash planes must have shape"): pattern_matmul(x, torch.randn(10, 2), ReusePattern("V", 5, 3), planes=torch.randn(5, 4))
 
 @given(n=st.integers(3, 30), seed=seeds)
 def test_pareto_rank_zero_is_non_dominated(n, seed):

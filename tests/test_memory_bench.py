@@ -13,9 +13,9 @@ def test_entry_point_is_registered():
 
 def test_measurements_are_well_formed():
     t = throughput(4096, repeats=1)
-    assert t["copy_gbs"] > 0 and t["roundtrip_gbs"] > 0 and 0.4 < t["ratio"] < 0.6
+    assert t.copy_gbs > 0 and t.roundtrip_gbs > 0 and 0.4 < t.ratio < 0.6
     r = recompute_vs_bitmap(4, channels=8, batch=2, repeats=1)
-    assert r["elements"] == 2 * 8 * 4 * 4 and 0 <= r["sparsity"] <= 1
+    assert r.elements == 2 * 8 * 4 * 4 and 0 <= r.sparsity <= 1 and "bench" not in r.to_dict()
     s = synthetic_images(8, seed=0)
     o = step_overhead(small_cnn(width=4), s.images, s.labels, repeats=1)
-    assert o["dense_ms"] > 0 and o["bitmap_ms"] > 0 and o["saved_tensors"] > 0
+    assert o.dense_ms > 0 and o.bitmap_ms > 0 and o.saved_tensors > 0

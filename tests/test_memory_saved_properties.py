@@ -23,11 +23,11 @@ def _batches(n=2, batch=8, seed=0):
                          ids=["resnet_style", "mobilenet_style", "mobilenet_outrelu6", "small_cnn", "checkpointed"])
 def test_lossless_training_is_bit_identical(make):
     r = identical_training(make, _batches(3), seed=1)
-    assert r["identical_grads"] and r["identical_state"] and r["compressed"] > 0
+    assert r.identical_grads and r.identical_state and r.compressed > 0
 
 def test_lossy_modes_are_not_identical():
     for kw in (dict(prune_below=0.05), dict(value_dtype=torch.float16)):
-        assert not identical_training(lambda: resnet_style(width=8), _batches(2), **kw)["identical_grads"]
+        assert not identical_training(lambda: resnet_style(width=8), _batches(2), **kw).identical_grads
 
 @settings(max_examples=15, deadline=None)
 @given(rows=st.integers(1, 40), cols=st.integers(1, 40), seed=st.integers(0, 10**6), min_numel=st.sampled_from([1, 64]))
@@ -122,17 +122,17 @@ def test_bad_options_and_reentry():
 def test_saved_bytes_match_the_formula_and_live_buffers():
     x, y = _batches(1, 16)[0]
     r = saved_bytes(resnet_style(width=8), x, y)
-    assert r["stored"] == r["analytic"] < r["dense"]
-    assert abs(r["live"] - r["analytic"]) <= 0.01 * r["analytic"]
-    bm = [rec for rec in r["stats"].records if rec.decision == "bitmap"]
+    assert r.stored == r.analytic < r.dense
+    assert abs(r.live - r.analytic) <= 0.01 * r.analytic
+    bm = [rec for rec in r.stats.records if rec.decision == "bitmap"]
     assert bm and all(rec.stored_bytes == bitmap_bytes(rec.numel, rec.nnz) for rec in bm)
 
 def test_pruning_and_fp16_save_more():
     x, y = _batches(1, 16)[0]
     net = resnet_style(width=8)
-    base = saved_bytes(net, x, y)["saving"]
-    assert saved_bytes(net, x, y, prune_below=0.1)["saving"] >= base
-    assert saved_bytes(net, x, y, value_dtype=torch.float16)["saving"] > 0.5
+    base = saved_bytes(net, x, y).saving
+    assert saved_bytes(net, x, y, prune_below=0.1).saving >= base
+    assert saved_bytes(net, x, y, value_dtype=torch.float16).saving > 0.5
 
 def test_fit_compressed_lossless_equals_fit_classifier():
     from reuse_edge.train.recipes import fit_classifier

@@ -59,7 +59,7 @@ def test_build_model_errors_list_the_names():
 def test_reuse_layers_with_reuse_off_are_the_plain_layers(heads, n, b, seed):
     torch.manual_seed(seed)
     blk, x = ViTBlock(8, heads), torch.randn(b, n, 8)
-    rb = ReuseViTBlock.from_block(blk, q_bits=6, kv_bits=6, z_bits=6, seed=seed)
+    rb = ReuseViTBlock.from_float(blk, q_bits=6, kv_bits=6, z_bits=6, seed=seed)
     assert rb.attn.qkv.weight is blk.attn.qkv.weight and rb.mlp.fc2.bias is blk.mlp.fc2.bias
     for m in (rb.attn, rb.mlp): m.reuse = False
     assert torch.equal(rb(x), blk(x))
@@ -70,7 +70,7 @@ def test_reuse_layers_with_reuse_off_are_the_plain_layers(heads, n, b, seed):
 @given(seed=st.integers(0, 10**6))
 def test_reuse_versions_draw_the_plain_initial_weights(seed):
     torch.manual_seed(seed); a = [ViTBlock(8, 2), Attention(8, 2), MLP(8, 16)]
-    torch.manual_seed(seed); b = [ReuseViTBlock(8, 2, q_bits=4, z_bits=4), ReuseAttention(8, 2, 4, 4), ReuseMLP(8, 16, 4)]
+    torch.manual_seed(seed); b = [ReuseViTBlock(8, 2, q_bits=4, z_bits=4), ReuseAttention(8, 2, q_bits=4, kv_bits=4), ReuseMLP(8, 16, n_bits=4)]
     for p, q in zip(a, b):
         assert list(p.state_dict()) == list(q.state_dict())
         assert all(torch.equal(u, v) for u, v in zip(p.state_dict().values(), q.state_dict().values()))
@@ -79,7 +79,7 @@ def test_window_block_errors_and_attention_errors():
     with pytest.raises(ValueError, match="not divisible into"): WindowBlock(8, 2, (6, 8), 4)
     with pytest.raises(ValueError, match="not divisible by heads"): Attention(10, 4)
     with pytest.raises(ValueError, match=r"expected \(B, N, 8\) tokens"): Attention(8, 2)(torch.randn(2, 8))
-    with pytest.raises(TypeError, match="expected reuse_edge.nn.vit.Attention"): ReuseAttention.from_attention(nn.Linear(2, 2))
+    with pytest.raises(TypeError, match="expected reuse_edge.nn.vit.Attention"): ReuseAttention.from_float(nn.Linear(2, 2))
 
 @settings(max_examples=15, deadline=None)
 @given(n=st.integers(1, 9), batch_size=st.integers(1, 10))

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from hypothesis import assume, given, strategies as st
 
-from reuse_edge.reuse.conv import im2col, im2col_reuse_conv2d, pixel_reuse_conv2d, weight_matrix
+from reuse_edge.reuse.conv import COLUMN_ORDERS, ORDER_ALIASES, im2col, im2col_reuse_conv2d, pixel_reuse_conv2d, weight_matrix
 from reuse_edge.reuse.gemm import ideal_speedup, reuse_cost, reuse_matmul
 from reuse_edge.reuse.layers import ReuseAttention, ReuseConv2d, ReuseLinear, convert_model, revert_model
 from reuse_edge.reuse.lsh import HyperplaneLSH, SubvectorLSH, cluster, n_groups, split_subvectors
@@ -81,11 +81,11 @@ def test_pixel_reuse_with_all_bits_is_dense_conv(B, C, H, W, M, stride, pad, dil
     out, _ = pixel_reuse_conv2d(x, w, b, HyperplaneLSH(C, 62, seed), stride, pad, dil)
     torch.testing.assert_close(out, ref, rtol=1e-4, atol=1e-4)
 
-@given(order=st.sampled_from(["ckk", "kkc"]), seed=seeds)
-def test_column_orders_give_the_same_product(order, seed):
+@given(col_order=st.sampled_from(COLUMN_ORDERS + tuple(ORDER_ALIASES)), seed=seeds)
+def test_column_orders_give_the_same_product(col_order, seed):
     g = torch.Generator().manual_seed(seed)
     x, w = torch.randn(2, 3, 6, 5, generator=g), torch.randn(4, 3, 3, 3, generator=g)
-    y = im2col(x, (3, 3), 1, 1, 1, order) @ weight_matrix(w, order)
+    y = im2col(x, (3, 3), 1, 1, 1, col_order) @ weight_matrix(w, col_order)
     torch.testing.assert_close(y.view(2, 6, 5, 4).permute(0, 3, 1, 2), F.conv2d(x, w, padding=1), rtol=1e-5, atol=1e-5)
 
 def test_ideal_speedup_and_cost_agree():
@@ -113,7 +113,7 @@ def test_convert_and_revert_keep_parameters():
     (lambda: im2col_reuse_conv2d(torch.randn(1, 3, 5, 5), torch.randn(2, 4, 3, 3), None, SubvectorLSH(36)), "input has 3 channels"),
     (lambda: pixel_reuse_conv2d(torch.randn(0, 3, 5, 5), torch.randn(2, 3, 3, 3), None, HyperplaneLSH(3, 4)), "empty batch"),
     (lambda: pixel_reuse_conv2d(torch.full((1, 3, 5, 5), float("inf")), torch.randn(2, 3, 3, 3), None, HyperplaneLSH(3, 4)), "NaN or inf"),
-    (lambda: ReuseConv2d.from_conv(torch.nn.Conv2d(4, 4, 3, groups=4)), "groups=1"),
+    (lambda: ReuseConv2d.from_float(torch.nn.Conv2d(4, 4, 3, groups=4)), "groups=1"),
     (lambda: ReuseAttention(10, 3), "not divisible"),
     (lambda: ReuseCache(HyperplaneLSH(3, 4), lambda c: c, window=0), "positive integer"),
 ])
@@ -134,7 +134,8 @@ def test_cache_serves_repeated_frames_exactly(frames, seed):
 # --- reuse layers built like torch layers, and model-level tools on every reuse layer ---
 from hypothesis import settings
 from reuse_edge.reuse.layers import ReuseLayer, ReuseMLP, reuse_enabled, reuse_layers, reuse_report
-from reuse_edge.reuse.patterns import PatternConv2d, ReusePattern, convert_to_patterns
+from reuse_edge.reuse.layers import ReusePattern
+from reuse_edge.reuse.patterns import PatternConv2d, convert_to_patterns
 
 @given(i=st.integers(1, 12), o=st.integers(1, 12), bias=st.booleans(), n=st.integers(1, 3), H=st.integers(1, 16), seed=seeds)
 def test_reuse_linear_built_fresh_is_nn_linear(i, o, bias, n, H, seed):
@@ -151,7 +152,7 @@ def test_reuse_convs_built_fresh_are_nn_conv2d(C, M, k, stride, pad, seed):
     "ReuseConv2d(...) and PatternConv2d(...) draw nn.Conv2d's initial weights and, with reuse off, compute F.conv2d."
     torch.manual_seed(seed); ref = torch.nn.Conv2d(C, M, k, stride, pad)
     x = torch.randn(2, C, 5, 5, generator=torch.Generator().manual_seed(seed))
-    for make in (lambda: ReuseConv2d(C, M, k, stride, pad, n_bits=8), lambda: PatternConv2d(C, M, k, stride, pad, pattern=ReusePattern(L=1))):
+    for make in (lambda: ReuseConv2d(C, M, k, stride, pad, n_bits=8), lambda: PatternConv2d(C, M, k, stride, pad, pattern=ReusePattern(vec_len=1, n_bits=4))):
         torch.manual_seed(seed); m = make()
         assert all(torch.equal(p, q) for p, q in zip(m.parameters(), ref.parameters())) and isinstance(m, ReuseLayer)
         with reuse_enabled(m, False): assert torch.equal(m(x), F.conv2d(x, ref.weight, ref.bias, stride, pad))
@@ -175,7 +176,7 @@ def test_reuse_report_covers_every_reuse_layer(seed):
     torch.manual_seed(seed)
     net = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.Tanh(), torch.nn.Conv2d(4, 4, 3), torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 2))
     params = [p.data_ptr() for p in net.parameters()]
-    convert_to_patterns(net, {"0": ReusePattern("V", L=9, H=6)}, seed=seed)
+    convert_to_patterns(net, {"0": ReusePattern("V", vec_len=9, n_bits=6)}, seed=seed)
     convert_model(net, {"2": dict(n_bits=6), "4": dict(n_bits=6)})
     net[2].reuse = False
     rep = reuse_report(net, torch.randn(2, 3, 8, 8))

@@ -7,14 +7,15 @@ calculator."""
 
 # %% auto #0
 __all__ = ['ACE', 'TABLE31_TYPES', 'BN_FORMATS', 'check_bits', 'ACEParams', 'mult', 'int_add', 'fp_add', 'shift', 'mac_linear',
-           'mac_pot', 'mac_fp', 'table31_acev2', 'table31', 'parse_format', 'LayerSpec', 'Scheme', 'uniform_scheme',
-           'mac_prims', 'bn_prims', 'elementwise_prims', 'prim_acev2', 'primitive_ops', 'CostBreakdown', 'price_ops',
-           'acev2_cost', 'ace_v1', 'DPReLU', 'acev2_calculator', 'acev2_grid']
+           'mac_pot', 'mac_fp', 'table31_acev2', 'table31', 'NumberFormat', 'parse_format', 'LayerSpec', 'Scheme',
+           'uniform_scheme', 'mac_prims', 'bn_prims', 'elementwise_prims', 'prim_acev2', 'primitive_ops',
+           'CostBreakdown', 'price_ops', 'acev2_cost', 'ace_v1', 'DPReLU', 'acev2_calculator', 'acev2_grid']
 
 # %% ../../nbs/3_lowprec_memory/42_cost_acev2.ipynb #cb05a430
 import math
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -119,15 +120,20 @@ def table31(params:ACEParams=ACE)->pd.DataFrame: # rows: types; columns: ACEv2 o
 # %% ../../nbs/3_lowprec_memory/42_cost_acev2.ipynb #93c8b375
 _FMT = re.compile(r"^(fp|int|pot)(\d*)$")
 
+class NumberFormat(NamedTuple):
+    "A numeric format's kind and bit width; unpacks as (kind, bits)."
+    kind: str # "fp", "int" or "pot"
+    bits: int|None # bit width; None for a plain "pot"
+
 def parse_format(fmt:str, # e.g. "fp32", "int8", "pot", "none"
-                )->tuple|None: # (kind, bits) with kind fp|int|pot, or None for "none"
+                )->NumberFormat|None: # None for "none"
     "Parse a numeric format string."
     if fmt == "none": return None
     m = _FMT.match(fmt) if isinstance(fmt, str) else None
     if not m: raise ValueError(f"unknown numeric format {fmt!r}: use fpN, intN, pot or none")
     kind, bits = m.group(1), m.group(2)
     if kind != "pot" and not bits: raise ValueError(f"format {fmt!r} needs a bit width, e.g. {kind}8")
-    return kind, (check_bits(int(bits), f"bits of {fmt!r}") if bits else None)
+    return NumberFormat(kind, check_bits(int(bits), f"bits of {fmt!r}") if bits else None)
 
 BN_FORMATS = ("fp32", "fp16", "int8", "quantnorm", "none")
 

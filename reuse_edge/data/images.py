@@ -5,12 +5,13 @@ generated out-of-distribution family, and a loader for the real CIFAR-10 files."
 
 # %% auto #0
 __all__ = ['SHAPE_CLASSES', 'OOD_CLASSES', 'CIFAR10_SPLITS', 'shape_coverage', 'gabor_coverage', 'ImageSet', 'synthetic_images',
-           'train_test_images', 'patch_redundancy', 'load_cifar10', 'write_cifar10_like']
+           'TrainTestImages', 'train_test_images', 'patch_redundancy', 'load_cifar10', 'write_cifar10_like']
 
 # %% ../../nbs/1_foundations/02_data_images.ipynb #68998c57
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import torch
@@ -125,13 +126,18 @@ def synthetic_images(n:int, # number of images
     return ImageSet(torch.from_numpy(out), torch.from_numpy(labels.astype(np.int64)),
                     SHAPE_CLASSES if family == "shapes" else OOD_CLASSES)
 
+class TrainTestImages(NamedTuple):
+    "A training set and a test set; unpacks as (train, test)."
+    train: ImageSet # the training images
+    test: ImageSet # the test images, drawn independently of `train`
+
 def train_test_images(n_train:int, # training images
                       n_test:int, # test images
                       seed:int=0, # seed of the pair (the two sets use different streams)
                       **kwargs, # passed to `synthetic_images`
-                     )->tuple: # (train ImageSet, test ImageSet)
+                     )->TrainTestImages: # the training and the test set
     "A training set and an independent test set from the same distribution."
-    return synthetic_images(n_train, seed=2 * seed, **kwargs), synthetic_images(n_test, seed=2 * seed + 1, **kwargs)
+    return TrainTestImages(synthetic_images(n_train, seed=2 * seed, **kwargs), synthetic_images(n_test, seed=2 * seed + 1, **kwargs))
 
 # %% ../../nbs/1_foundations/02_data_images.ipynb #7dd169f9
 def patch_redundancy(images:torch.Tensor, # (N, C, H, W)

@@ -17,7 +17,7 @@ import torch
 import torch.nn as nn
 
 from ..core import bench_pair
-from ..reuse.layers import convert_model, reuse_layers
+from ..reuse.layers import convert_model, reuse_enabled, reuse_layers
 from ..reuse.tasks import evaluate
 
 # %% ../../nbs/2_reuse/23_experiments_table2.ipynb #3fec13dc
@@ -28,8 +28,8 @@ def model_costs(model:nn.Module, # model with reuse layers
     "MAC-weighted compression and MAC speed-up of a reuse model on one clip."
     layers = reuse_layers(model)
     if not layers: raise ValueError("the model has no reuse layers")
-    for m in layers.values(): m.reuse = True
-    model.eval(); model(x)
+    model.eval()
+    with reuse_enabled(model, True): model(x)
     costs = [m.last_stats.cost() for m in layers.values()]
     dense = sum(c["dense_macs"] for c in costs)
     gemm, hashing = sum(c["gemm_macs"] for c in costs), sum(c["hash_macs"] for c in costs)
@@ -41,11 +41,9 @@ def evaluate_both(model:nn.Module, # model with reuse layers
                   clip:int=8, # frames per forward pass (the reuse clustering scope)
                  )->dict: # exact and reuse accuracy (%)
     "Accuracy with reuse switched off and on."
-    layers = reuse_layers(model)
     out = {}
     for mode, on in (("exact", False), ("reuse", True)):
-        for m in layers.values(): m.reuse = on
-        out[mode] = evaluate(model, data, task, batch_size=clip)
+        with reuse_enabled(model, on): out[mode] = evaluate(model, data, task, batch_size=clip)
     return out
 
 def measured_speedup(model:nn.Module, # model with reuse layers
@@ -53,9 +51,7 @@ def measured_speedup(model:nn.Module, # model with reuse layers
                      repeats:int=10, # timed calls of each
                     )->object: # BenchResult (dense vs reuse)
     "Wall-clock time of the dense and the reuse version of the same model on the same clip."
-    layers = reuse_layers(model)
     def run(on):
-        for m in layers.values(): m.reuse = on
-        with torch.no_grad(): model(x)
+        with reuse_enabled(model, on), torch.no_grad(): model(x)
     model.eval()
     return bench_pair(lambda: run(False), lambda: run(True), repeats=repeats, warmup=2, names=("dense", "reuse"))

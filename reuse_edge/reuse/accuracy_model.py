@@ -15,7 +15,9 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
-from .patterns import ReusePattern, ReuseTrace, pattern_im2col, pattern_matmul, pattern_weight
+from .conv import weight_matrix
+from .layers import ReusePattern
+from .patterns import ReuseTrace, pattern_im2col, pattern_matmul
 
 # %% ../../nbs/2_reuse/26_reuse_accuracy_model.ipynb #d45483cf
 _CHUNK = 2 ** 22  # elements per intermediate tensor
@@ -35,7 +37,7 @@ def cluster_terms(trace:ReuseTrace, # units, clusters and centroids of one patte
                  )->dict: # per-cluster tensors: lam, wnorm, exact (zeros if not computed), group
     "Per-cluster lambda_max of the scatter matrix, weight norm and exact error of a pattern reuse GEMM."
     cl, lay = trace.clusters, trace.layout
-    L, h, d, Dout = pattern.L, pattern.hash_len, pattern.depth, w.shape[1]
+    L, h, d, Dout = pattern.vec_len, pattern.hash_len, pattern.depth, w.shape[1]
     wp = torch.nn.functional.pad(w, (0, 0, 0, lay.padded_cols - w.shape[0]))
     vertical = pattern.direction == "V"
     if vertical:
@@ -104,7 +106,8 @@ def accuracy_profile(x:torch.Tensor, # (N, D_in) reordered im2col matrix
     "Paper bound, rigorous bound and exact error of one pattern, from a random-hash reuse run."
     t0 = time.perf_counter()
     with torch.no_grad():
-        y_hat, stats, tr = pattern_matmul(x, w, pattern, planes, scope, seed, trace=True)
+        y_hat, stats = pattern_matmul(x, w, pattern, planes, scope, seed, trace=True)
+        tr = stats.trace
         y = x @ w
         t = cluster_terms(tr, pattern, w, parts)
         b = t["lam"] * t["wnorm"]
@@ -126,7 +129,7 @@ def conv_accuracy_profile(inputs:torch.Tensor, # (B, C, H, W) inputs of the laye
     X, rp, (oh, ow) = pattern_im2col(inputs, conv.kernel_size, conv.stride, conv.padding, conv.dilation,
                                      pattern.col_order, pattern.row_order, pattern.tile)
     scope = rp // (oh * ow) if pattern.scope == "image" and inputs.shape[0] > 1 else None
-    return accuracy_profile(X, pattern_weight(conv.weight.detach(), pattern.col_order), pattern, scope=scope, seed=seed, parts=parts)
+    return accuracy_profile(X, weight_matrix(conv.weight.detach(), pattern.col_order).contiguous(), pattern, scope=scope, seed=seed, parts=parts)
 
 # %% ../../nbs/2_reuse/26_reuse_accuracy_model.ipynb #ffbb4055
 def spearman(a, # values

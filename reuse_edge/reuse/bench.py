@@ -60,21 +60,21 @@ def reuse_cases(quick:bool=False, # fewer cases
     for H, center in [(24, False), (48, False), (16, True)] if quick else \
                      [(16, False), (24, False), (32, False), (48, False), (62, False), (16, True), (24, True)]:
         c = "centred" if center else "plain"
-        yield f"linear 192->768 H={H} {c}", fc1, ReuseLinear.from_linear(fc1, H, center=center, scope="batch", seed=seed), tokens
+        yield f"linear 192->768 H={H} {c}", fc1, ReuseLinear.from_float(fc1, n_bits=H, center=center, scope="batch", seed=seed), tokens
     for H in ((48,) if quick else (32, 48)):
-        yield f"linear 768->192 H={H} plain", fc2, ReuseLinear.from_linear(fc2, H, scope="batch", seed=seed), hidden
+        yield f"linear 768->192 H={H} plain", fc2, ReuseLinear.from_float(fc2, n_bits=H, scope="batch", seed=seed), hidden
     if not quick:  # sensitivity: the same tokens from frames rendered without sensor noise
         clean = video_tokens(synthetic_video(8, 1, DriveConfig(noise=0.0), seed=seed).frames, seed=seed)
         for H in (32, 48):
-            yield f"linear 192->768 H={H} plain, noise-free frames", fc1, ReuseLinear.from_linear(fc1, H, scope="batch", seed=seed), clean
+            yield f"linear 192->768 H={H} plain, noise-free frames", fc1, ReuseLinear.from_float(fc1, n_bits=H, scope="batch", seed=seed), clean
     for C, M in ([(64, 64)] if quick else [(32, 64), (64, 64), (64, 128)]):
         conv, x = nn.Conv2d(C, M, 3, padding=1), fmaps[C]
         for H in ((12, 16) if quick else (8, 12, 16, 20, 24)):
-            yield f"conv3x3 {C}->{M} pixel H={H} centred clip", conv, ReuseConv2d.from_conv(conv, H, center=True, scope="batch", seed=seed), x
+            yield f"conv3x3 {C}->{M} pixel H={H} centred clip", conv, ReuseConv2d.from_float(conv, n_bits=H, center=True, scope="batch", seed=seed), x
         if not quick:
-            yield f"conv3x3 {C}->{M} pixel H=16 centred per-frame", conv, ReuseConv2d.from_conv(conv, 16, center=True, seed=seed), x
-            yield f"conv3x3 {C}->{M} pixel H=16 plain clip", conv, ReuseConv2d.from_conv(conv, 16, scope="batch", seed=seed), x
-            yield f"conv3x3 {C}->{M} im2col L=K H=16 centred clip", conv, ReuseConv2d.from_conv(conv, 16, mode="im2col", center=True, scope="batch", seed=seed), x
+            yield f"conv3x3 {C}->{M} pixel H=16 centred per-frame", conv, ReuseConv2d.from_float(conv, n_bits=16, center=True, seed=seed), x
+            yield f"conv3x3 {C}->{M} pixel H=16 plain clip", conv, ReuseConv2d.from_float(conv, n_bits=16, scope="batch", seed=seed), x
+            yield f"conv3x3 {C}->{M} im2col L=K H=16 centred clip", conv, ReuseConv2d.from_float(conv, "im2col", n_bits=16, center=True, scope="batch", seed=seed), x
 
 def run_benchmarks(quick:bool=False, # fewer cases and repeats
                    seed:int=0, # seed of data and weights

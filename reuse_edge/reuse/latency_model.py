@@ -17,7 +17,9 @@ import numpy as np
 import torch
 
 from ..core import bench_pair, set_seed, setup_threads
-from .patterns import ReusePattern, column_permutation, pattern_conv2d
+from .conv import column_permutation
+from .layers import ReusePattern
+from .patterns import pattern_conv2d
 
 # %% ../../nbs/2_reuse/27_reuse_latency_model.ipynb #d7bfad4a
 def redundancy_ratio(n_c:int, # centroids (non-empty clusters), all panels
@@ -118,9 +120,9 @@ def reuse_ops(pattern:ReusePattern, # the pattern
     d_in, h = channels * kh * kw, pattern.hash_len
     if not 1 <= clusters <= units: raise ValueError(f"need 1 <= clusters <= units, got {clusters}, {units}")
     vertical = pattern.direction == "V"
-    panels = -(-d_in // pattern.L) if vertical else None
+    panels = -(-d_in // pattern.vec_len) if vertical else None
     return ReuseOps(transform_elems=rows * d_in, transform_runs=rows * contiguous_runs(channels, kh, kw, pattern.col_order, width),
-                    hash_macs=units * h * pattern.H, id_bits=units * pattern.H, bucket_ops=units, centroid_adds=units * h,
+                    hash_macs=units * h * pattern.n_bits, id_bits=units * pattern.n_bits, bucket_ops=units, centroid_adds=units * h,
                     centroid_divs=clusters * h, weight_adds=0 if vertical else units * pattern.depth * out_features,
                     gemm_macs=clusters * h * out_features,
                     recovery_adds=rows * max(panels - 1, 0) * out_features if vertical else 0,

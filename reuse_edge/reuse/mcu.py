@@ -19,8 +19,10 @@ import torch.nn as nn
 
 from ..quant import fixed_frac_bits, saturate, shift_saturate, to_fixed
 from .latency_model import ReuseOps, reuse_ops
-from .patterns import (PatternConv2d, ReusePattern, group_clusters, pattern_conv2d, pattern_im2col,
-                                       pattern_units, pattern_weight, random_planes, restore_rows, unit_ids)
+from .conv import weight_matrix
+from .lsh import bucket_ids, cluster, hyperplanes
+from .layers import ReusePattern
+from .patterns import PatternConv2d, pattern_conv2d, pattern_im2col, pattern_units, restore_rows
 
 # %% ../../nbs/2_reuse/28_reuse_mcu.ipynb #ca399ecd
 @dataclass(frozen=True)
@@ -135,8 +137,8 @@ def sram_bytes(pattern:ReusePattern, # the pattern
               )->int: # estimated working memory of the reuse kernel
     "Estimated SRAM of a reuse convolution (q7 buffers), following the TREC artifact's kernel."
     units_per_panel = rows // pattern.depth if pattern.direction == "V" else d_in // pattern.depth
-    buckets = 2 ** pattern.H + 1
-    return (input_bytes + rows * d_in + units_per_panel * (pattern.H + 2) + buckets * (4 + pattern.hash_len)
+    buckets = 2 ** pattern.n_bits + 1
+    return (input_bytes + rows * d_in + units_per_panel * (pattern.n_bits + 2) + buckets * (4 + pattern.hash_len)
             + buckets * pattern.depth * d_out + rows * d_out * 2)
 
 # %% ../../nbs/2_reuse/28_reuse_mcu.ipynb #553ca7fb
@@ -148,8 +150,8 @@ def pattern_ops(pattern:ReusePattern, # the pattern (L, H, direction, depth, ord
     "Operation counts of a pattern on a layer of given size, from its r_t alone (n_c = round((1 - r_t) n))."
     if not 0 <= r_t < 1: raise ValueError(f"r_t must be in [0, 1), got {r_t}")
     d_in = channels * kernel[0] * kernel[1]
-    if pattern.direction == "V": units = -(-rows // pattern.depth) * -(-d_in // pattern.L)
-    else: units = -(-rows // pattern.L) * -(-d_in // pattern.depth)
+    if pattern.direction == "V": units = -(-rows // pattern.depth) * -(-d_in // pattern.vec_len)
+    else: units = -(-rows // pattern.vec_len) * -(-d_in // pattern.depth)
     return reuse_ops(pattern, rows, channels, kernel, out_features, units, max(1, round((1 - r_t) * units)), width)
 
 def paper_layer_ops(direction:str, # "M-1" or "M-2"
@@ -211,13 +213,13 @@ def q7_pattern_matmul(x:torch.Tensor, # (N, D_in) reordered im2col rows (float)
     if accumulate not in ("q7", "int32"): raise ValueError(f"accumulate must be 'q7' or 'int32', got {accumulate!r}")
     xq, wq = to_fixed(x, x_frac), to_fixed(w, w_frac)
     lay = pattern_units(xq, pattern, scope)
-    planes = random_planes(pattern.hash_len, pattern.H, seed, torch.float64)
-    ids = unit_ids(lay.units, to_fixed(planes, fixed_frac_bits(planes)))
-    cl = group_clusters(ids, lay.scope)
+    planes = hyperplanes(pattern.hash_len, pattern.n_bits, seed, torch.float64)
+    ids = bucket_ids(lay.units, to_fixed(planes, fixed_frac_bits(planes)))
+    cl = cluster(ids, lay.scope)
     flat = lay.units.reshape(-1, pattern.hash_len)
     sums = xq.new_zeros(cl.n_clusters, pattern.hash_len).index_add(0, cl.inverse.reshape(-1), flat)
     cent = torch.div(sums, cl.counts.double()[:, None], rounding_mode="trunc")  # integer centroid, C division
-    shift, Dout, L = x_frac + w_frac - y_frac, w.shape[1], pattern.L
+    shift, Dout, L = x_frac + w_frac - y_frac, w.shape[1], pattern.vec_len
     wp = torch.nn.functional.pad(wq, (0, 0, 0, lay.padded_cols - wq.shape[0]))
     off = cl.offsets.tolist()
     if pattern.direction == "V":
@@ -248,7 +250,7 @@ class Q7PatternConv2d(PatternConv2d):
                           accumulate:str="q7", # "q7" (saturating panel adds) or "int32"
                          ):
         "A q7-emulating copy of a pattern layer (parameters shared)."
-        m = cls.from_conv(layer.to_dense(), layer.pattern, layer.seed)
+        m = cls.from_float(layer.to_dense(), layer.pattern, layer.seed)
         m.accumulate, m.fracs = accumulate, None
         return m
 
@@ -266,7 +268,7 @@ class Q7PatternConv2d(PatternConv2d):
         X, rp, (oh, ow) = pattern_im2col(x, self.kernel_size, self.stride, self.padding, self.dilation,
                                          self.pattern.col_order, self.pattern.row_order, self.pattern.tile)
         scope = rp // (oh * ow) if (self.pattern.scope == "image" and B > 1) else None
-        y = q7_pattern_matmul(X, pattern_weight(self.weight, self.pattern.col_order), self.pattern, *self.fracs, scope,
+        y = q7_pattern_matmul(X, weight_matrix(self.weight, self.pattern.col_order).contiguous(), self.pattern, *self.fracs, scope,
                               self.seed, self.accumulate)
         y = restore_rows(y, rp).to(x.dtype)
         if self.bias is not None: y = y + self.bias

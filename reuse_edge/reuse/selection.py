@@ -25,7 +25,8 @@ from ..core import pareto_ranks
 from .accuracy_model import conv_accuracy_profile
 from .latency_model import flop_ratio
 from .mcu import emulate, pattern_ops
-from .patterns import COLUMN_ORDERS, PATTERN_SCOPES, ROW_ORDERS, ReusePattern
+from .conv import COLUMN_ORDERS, SCOPES
+from .layers import ROW_ORDERS, ReusePattern
 
 # %% ../../nbs/2_reuse/30_reuse_selection.ipynb #37124d3a
 DEFAULT_SCOPE = dict(direction=["V", "H"], col_order=list(COLUMN_ORDERS), row_order=["raster", "tiled"],
@@ -75,7 +76,7 @@ def profile_candidates(inputs:torch.Tensor, # (B, C, H, W) training inputs of th
     rows = []
     for p in tqdm(patterns, desc="profiling", disable=not progress):
         prof = conv_accuracy_profile(inputs, conv, p, seed=seed, parts=False)
-        fr = flop_ratio(p.H, conv.out_channels, min(prof.redundancy, 1 - 1e-9))
+        fr = flop_ratio(p.n_bits, conv.out_channels, min(prof.redundancy, 1 - 1e-9))
         row = dict(pattern=p, label=p.label, bound=prof.paper_bound / prof.energy, r_t=prof.redundancy, flop_ratio=fr,
                    key_condition=fr < 1, exact_error=prof.exact / prof.energy, seconds=prof.seconds)
         if emulate_as is not None: row["emulated_ms"] = emulate(pattern_ops(p, min(prof.redundancy, 1 - 1e-9), **emulate_as)).total_ms

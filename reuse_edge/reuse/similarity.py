@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from .layers import ReuseAttention, ReuseMLP, reuse_layers
+
 # %% ../../nbs/2_reuse/20_reuse_similarity.ipynb #f1246536
 def log_distribution(f:torch.Tensor, # (B, ...) feature maps
                      tau:float=1.0, # softmax temperature
@@ -65,6 +67,11 @@ def cluster_dispersion(rows:torch.Tensor, # (N, K) rows that reuse clusters
     return ((rows - cent[inverse]) ** 2).sum(1).mean()
 
 # %% ../../nbs/2_reuse/20_reuse_similarity.ipynb #9aa72902
+def _dormant(m:nn.Module)->bool:
+    "Is this a reuse layer with every reuse point switched off (an MLP or attention without hashing)?"
+    if isinstance(m, ReuseMLP): return m.lsh is None
+    return isinstance(m, ReuseAttention) and m.q_lsh is None and m.kv_lsh is None
+
 class SimilarityRegulariser(nn.Module):
     "Eq. 1 + Eq. 2 (+ dispersion) over chosen layers of a model, from forward hooks."
     def __init__(self, model:nn.Module, # the model whose layer outputs are regularised
@@ -82,7 +89,7 @@ class SimilarityRegulariser(nn.Module):
         if min(lam, lam_t, lam_d) < 0: raise ValueError(f"regularisation weights must be >= 0, got lam={lam}, lam_t={lam_t}, lam_d={lam_d}")
         if temporal not in ("same", "cross"): raise ValueError(f"temporal must be 'same' or 'cross', got {temporal!r}")
         modules = dict(model.named_modules())
-        if layers is None: layers = [n for n, m in modules.items() if hasattr(m, "lsh") and hasattr(m, "last_stats")]
+        if layers is None: layers = [n for n, m in reuse_layers(model).items() if not _dormant(m)]
         if missing := [n for n in layers if n not in modules]: raise ValueError(f"no such layers in the model: {missing}")
         if not layers: raise ValueError("no layers to regularise: pass layer names, or convert the model to reuse layers first")
         self.layers, self.lam, self.lam_t, self.lam_d = list(layers), lam, lam_t, lam_d

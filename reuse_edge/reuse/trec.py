@@ -17,7 +17,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..data.images import ImageSet
-from .patterns import PatternConv2d, ReusePattern, convert_to_patterns
+from .layers import ReusePattern
+from .patterns import PatternConv2d, convert_to_patterns
 from ..train.loop import fit, make_optimizer
 from ..train.recipes import classifier_loss
 from ..train.metrics import accuracy
