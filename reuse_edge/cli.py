@@ -10,12 +10,13 @@ __all__ = ['BENCH_GROUP', 'UsageError', 'cmd_reproduce', 'cmd_book', 'format_cla
 
 # %% ../nbs/9_appendix/92_cli.ipynb #bd52e367
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
 
 from . import __version__
-from .core import claims_frame, executed_dir, load_claim_files, project_root
+from .core import CLAIM_KINDS, claims_frame, executed_dir, load_claim_files, project_root
 
 # %% ../nbs/9_appendix/92_cli.ipynb #c6da9887
 class UsageError(Exception):
@@ -62,29 +63,47 @@ def cmd_book(args)->int:
 def format_claims_table(claims:dict, # notebook -> claim dicts
                         width:int=38, # longest claim id/value shown before cutting
                        )->str:
-    "The claims as a plain-text table, one block per chapter."
+    "The claims as a plain-text table, one block per chapter, status first."
     cut = lambda s: s if len(s) <= width else s[:width - 1] + "…"
     blocks = []
     for nb, cs in claims.items():
-        df = claims_frame(cs)[["claim", "reported", "reproduced", "kind", "status"]]
+        df = claims_frame(cs)[["status", "kind", "claim", "reported", "reproduced"]]
         rows = [list(df.columns)] + [[cut(str(v)) for v in r] for r in df.itertuples(index=False)]
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         blocks.append(f"== {nb} ==\n" + "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows))
     return "\n\n".join(blocks)
 
+def _choices(given:list|None, # values of a repeatable option, each possibly comma-separated
+             valid:tuple, # the allowed values
+             what:str, # the option's name, for the error
+            )->list: # the values asked for, spelled as in `valid` (empty: no filter)
+    "Parse a repeatable, comma-separated filter option; hyphens, underscores and spaces are interchangeable."
+    norm = lambda s: re.sub(r"[-_ ]+", " ", s.strip().lower())
+    spelled = {norm(v): v for v in valid}
+    out = []
+    for item in (v for g in given or [] for v in g.split(",") if v.strip()):
+        if norm(item) not in spelled:
+            raise UsageError(f"unknown {what} {item!r}: use one or more of {', '.join(valid)} (repeat --{what} or separate with commas)")
+        out.append(spelled[norm(item)])
+    return list(dict.fromkeys(out))
+
 def cmd_report(args)->int:
-    "Print every claim of the executed run; with --strict exit 1 on a mismatching exact claim."
+    "Print the counts per kind and status, then the claims (filtered by --kind / --status); with --strict exit 1 on a strict failure."
+    from reuse_edge.book import CLAIM_STATUSES, count_claims, strict_failures
+    kinds, statuses = _choices(args.kind, CLAIM_KINDS, "kind"), _choices(args.status, CLAIM_STATUSES, "status")
     folder = _executed(args)
     claims = load_claim_files(folder) if folder.is_dir() else {}
     if not claims: raise UsageError(f"no claim files in {folder}: run `reuse-edge reproduce` first")
-    print(format_claims_table(claims))
-    everything = [c for cs in claims.values() for c in cs]
-    counts = {}
-    for c in everything: counts[c["status"]] = counts.get(c["status"], 0) + 1
-    print(f"\n{len(everything)} claims: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-    bad = [c["id"] for c in everything if c["status"] == "mismatch"]
-    if bad and args.strict:
-        print(f"exact claims that do not match: {', '.join(bad)}", file=sys.stderr)
+    counts = count_claims(claims)
+    print(counts.text() + "\n\n" + counts.summary() + "\n")
+    shown = {nb: [c for c in cs if (not kinds or c["kind"] in kinds) and (not statuses or c["status"] in statuses)]
+             for nb, cs in claims.items()}
+    shown = {nb: cs for nb, cs in shown.items() if cs}
+    if shown: print(format_claims_table(shown) + "\n")
+    which = "; ".join(f"{name} {', '.join(vals)}" for name, vals in (("kind", kinds), ("status", statuses)) if vals)
+    print(f"{sum(map(len, shown.values()))} of {counts.n()} claims shown" + (f" ({which})" if which else ""))
+    if (bad := strict_failures(claims)) and args.strict:
+        print(f"exact claims that do not match: {', '.join(c['id'] for c in bad)}", file=sys.stderr)
         return 1
     return 0
 
@@ -169,7 +188,10 @@ def parser()->argparse.ArgumentParser:
     b.set_defaults(func=cmd_book)
     c = sub.add_parser("report", help="print the claims table of the executed run")
     c.add_argument("--executed", metavar="DIR", help="executed notebooks (default book/_build/executed)")
-    c.add_argument("--strict", action="store_true", help="exit 1 if an exact claim does not match")
+    c.add_argument("--kind", action="append", metavar="KIND", help="show only these kinds (repeatable or comma-separated): " + ", ".join(CLAIM_KINDS))
+    c.add_argument("--status", action="append", metavar="STATUS",
+                   help="show only these statuses (repeatable or comma-separated): match, mismatch, holds, does-not-hold, deviation, reported-only")
+    c.add_argument("--strict", action="store_true", help="exit 1 on an exact mismatch or an unexplained consistency mismatch")
     c.set_defaults(func=cmd_report)
     n = sub.add_parser("bench", help="run a benchmark suite (dense vs optimised, side by side)")
     n.add_argument("name", help="suite name; an unknown name lists the installed suites")

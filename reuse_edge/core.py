@@ -6,10 +6,10 @@ a tutorial into a reproduction."""
 
 # %% auto #0
 __all__ = ['SMOKE_ENV', 'HEADLESS_ENV', 'THREADS_ENV', 'ROOT_ENV', 'CACHE_ENV', 'REPORTED_COLUMNS', 'CLAIM_ID_RE', 'CLAIM_KINDS',
-           'CLAIMS_ENV', 'NOTEBOOK_ENV', 'LEDGER', 'env_flag', 'smoke_mode', 'interactive', 'set_seed', 'setup_threads',
-           'BenchResult', 'bench_pair', 'pareto_ranks', 'pareto_front', 'project_root', 'reported_dir', 'executed_dir',
-           'cache_dir', 'Reported', 'UnknownClaimError', 'load_reported', 'reported', 'Claim', 'claims_frame', 'Ledger',
-           'claim', 'show_claims', 'load_claim_files']
+           'NUMERIC_KINDS', 'CLAIMS_ENV', 'NOTEBOOK_ENV', 'LEDGER', 'env_flag', 'smoke_mode', 'interactive', 'set_seed',
+           'setup_threads', 'BenchResult', 'bench_pair', 'pareto_ranks', 'pareto_front', 'project_root', 'reported_dir',
+           'executed_dir', 'cache_dir', 'Reported', 'UnknownClaimError', 'load_reported', 'reported', 'Claim',
+           'claims_frame', 'Ledger', 'claim', 'exceeds', 'diff_se', 'show_claims', 'load_claim_files']
 
 # %% ../nbs/1_foundations/00_core.ipynb #0abde262
 import csv
@@ -279,27 +279,32 @@ def reported(id:str, # claim id
         near = difflib.get_close_matches(id, list(rows), n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(near)}?" if near else ""
         raise UnknownClaimError(f"unknown claim id {id!r}: it is in no CSV file of {Path(folder) if folder else reported_dir()}{hint}")
+    if folder is None and "LEDGER" in globals(): LEDGER.record_input(id)  # the package's table: an input of this notebook
     return rows[id]
 
 # %% ../nbs/1_foundations/00_core.ipynb #721fc111
-CLAIM_KINDS = ("exact", "trend", "reported-only", "deviation")
+CLAIM_KINDS = ("exact", "consistency", "approx", "trend", "reported-only", "deviation")
+NUMERIC_KINDS = ("exact", "consistency", "approx")  # compared with the reported number: match / mismatch
 CLAIMS_ENV, NOTEBOOK_ENV = "REUSE_EDGE_CLAIMS_FILE", "REUSE_EDGE_NOTEBOOK"
 
 @dataclass
 class Claim:
     "A reported value, what we reproduced, and whether it holds."
     id: str # claim id (a row of reuse_edge/reported/)
-    kind: str # exact | trend | reported-only | deviation
+    kind: str # one of CLAIM_KINDS
     status: str # match | mismatch | holds | does not hold | reported only | deviation
     reported: str # the seed's value as printed (or its statement)
     unit: str # unit of the reported value
     table: str # where in the seed
     source: str # seed file(s)
     reproduced: Any = None # our number, or a dict of numbers, or None
-    tolerance: float|None = None # absolute tolerance used by an exact claim
+    tolerance: float|None = None # absolute tolerance of a numeric claim
     note: str = "" # how we measured, why it deviates
     smoke: bool = False # was this measured in smoke mode?
     notebook: str = "" # notebook that made the claim
+    tolerance_reason: str = "" # why a tolerance is wider than half a unit of the printed digit
+    inputs: list = field(default_factory=list) # reported ids the value was computed from (consistency claims)
+    cell: int|None = None # execution count of the notebook cell that made the claim
 
     @property
     def failed(self)->bool: return self.status == "mismatch"
@@ -355,6 +360,7 @@ class Ledger:
         self.path, self.notebook = (Path(path) if path else None), notebook
         self.smoke = smoke_mode() if smoke is None else smoke
         self.claims: dict = {}
+        self.inputs: set = set() # reported ids read with reported() (computation inputs)
 
     @classmethod
     def from_env(cls):
@@ -371,10 +377,16 @@ class Ledger:
         "Write all claims as JSON (atomically: a crash never leaves half a file)."
         path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(dict(notebook=self.notebook, smoke=self.smoke,
+        tmp.write_text(json.dumps(dict(notebook=self.notebook, smoke=self.smoke, inputs=sorted(self.inputs),
                                        claims=[asdict(c) for c in self.claims.values()]), indent=1))
         tmp.replace(path)
         return path
+
+    def record_input(self, id:str):
+        "Note that the notebook read reported value `id` (saved with the claims)."
+        if id not in self.inputs:
+            self.inputs.add(id)
+            if self.path: self.save(self.path)
 
     def table(self): return claims_frame(list(self.claims.values()))
     def __len__(self): return len(self.claims)
@@ -383,13 +395,21 @@ class Ledger:
 LEDGER = Ledger.from_env()
 
 # %% ../nbs/1_foundations/00_core.ipynb #4c2f227a
+def _cell_number()->int|None:
+    "Execution count of the notebook cell running now, as the executed notebook records it (None outside IPython)."
+    ip = getattr(sys.modules.get("IPython"), "get_ipython", lambda: None)()
+    n = getattr(ip, "execution_count", None)
+    return None if n is None else n - 1  # IPython counts the running cell already; ipykernel reports count - 1
+
 def claim(id:str, # claim id: a row of reuse_edge/reported/*.csv
-          reproduced:Any=None, # our value: a number (exact, deviation), numbers or a dict of them (trend), None (reported-only)
-          kind:str="exact", # one of exact, trend, reported-only, deviation
+          reproduced:Any=None, # our value: a number (exact, consistency, approx, deviation), numbers or a dict of them (trend), None (reported-only)
+          kind:str="exact", # one of CLAIM_KINDS, chosen before comparing
           holds:bool|None=None, # trend only: did the claimed direction hold in our run?
-          tol:float|None=None, # exact only: absolute tolerance (default: half a unit of the last printed digit)
-          rtol:float|None=None, # exact only: relative tolerance, instead of `tol`
-          note:str="", # how it was measured; required for reported-only and deviation
+          tol:float|None=None, # numeric kinds: absolute tolerance (default: half a unit of the last printed digit)
+          rtol:float|None=None, # numeric kinds: relative tolerance, instead of `tol`
+          tol_reason:str="", # why the tolerance is wider than half a unit (required then; approx claims always)
+          inputs:list|tuple=(), # reported ids the value was computed from (required for consistency claims)
+          note:str="", # how it was measured; required for reported-only, deviation and consistency
           ledger:Ledger|None=None, # where to record it (default: this session's ledger)
           folder:str|Path|None=None, # reported-values folder (default: reuse_edge/reported/)
          )->Claim:
@@ -397,20 +417,27 @@ def claim(id:str, # claim id: a row of reuse_edge/reported/*.csv
     if kind not in CLAIM_KINDS: raise ValueError(f"unknown claim kind {kind!r}: use one of {', '.join(CLAIM_KINDS)}")
     rep = reported(id, folder)
     reproduced = _plain(reproduced)
-    if kind != "exact" and (tol is not None or rtol is not None): raise ValueError(f"{id}: tol/rtol apply to exact claims only")
+    inputs = [reported(i, folder).id for i in inputs]  # each must exist
+    numeric = kind in NUMERIC_KINDS
+    if not numeric and (tol is not None or rtol is not None or tol_reason): raise ValueError(f"{id}: tol/rtol/tol_reason apply to {', '.join(NUMERIC_KINDS)} claims only")
     if kind != "trend" and holds is not None: raise ValueError(f"{id}: `holds` applies to trend claims only")
-    if kind in ("reported-only", "deviation") and not note.strip():
+    if kind in ("reported-only", "deviation", "consistency") and not note.strip():
         raise ValueError(f"{id}: a {kind} claim needs a note saying why")
+    if kind == "consistency" and not inputs: raise ValueError(f"{id}: a consistency claim names the printed values it combines (inputs=)")
     if kind != "trend" and not rep.value:
         raise ValueError(f"{id}: {rep.file} has no reported value for this id (the seed prints none), so it cannot be a {kind} claim")
     tolerance = None
-    if kind == "exact":
-        if rep.number is None: raise ValueError(f"{id}: {rep.file} has no numeric reported value ({rep.value!r}) for an exact claim")
+    if numeric:
+        if rep.number is None: raise ValueError(f"{id}: {rep.file} has no numeric reported value ({rep.value!r}) for a {kind} claim")
         if isinstance(reproduced, bool) or not isinstance(reproduced, (int, float)):
-            raise TypeError(f"{id}: an exact claim needs a number as reproduced value, got {reproduced!r}")
+            raise TypeError(f"{id}: a {kind} claim needs a number as reproduced value, got {reproduced!r}")
         if tol is not None and rtol is not None: raise ValueError(f"{id}: give tol or rtol, not both")
+        if kind == "approx" and tol is None and rtol is None: raise ValueError(f"{id}: an approx claim states its band (tol= or rtol=)")
         tolerance = float(tol if tol is not None else rtol * abs(rep.number) if rtol is not None else rep.half_unit)
         if tolerance < 0: raise ValueError(f"{id}: tolerance must be >= 0")
+        if (kind == "approx" or tolerance > rep.half_unit * (1 + 1e-9)) and not tol_reason.strip():
+            raise ValueError(f"{id}: a tolerance of {tolerance:.3g} is wider than half a unit of the printed {rep.value} "
+                             f"({rep.half_unit:.3g}): say why in tol_reason")
         status = "match" if abs(reproduced - rep.number) <= tolerance * (1 + 1e-12) else "mismatch"
     elif kind == "trend":
         if not isinstance(holds, (bool, np.bool_)): raise TypeError(f"{id}: a trend claim needs holds=True or False, got {holds!r}")
@@ -424,7 +451,24 @@ def claim(id:str, # claim id: a row of reuse_edge/reported/*.csv
     ledger = ledger if ledger is not None else LEDGER
     return ledger.add(Claim(id=id, kind=kind, status=status, reported=rep.value, unit=rep.unit, table=rep.table,
                             source=rep.source, reproduced=reproduced, tolerance=tolerance, note=note.strip(),
-                            smoke=ledger.smoke, notebook=ledger.notebook))
+                            smoke=ledger.smoke, notebook=ledger.notebook, tolerance_reason=tol_reason.strip(),
+                            inputs=inputs, cell=_cell_number()))
+
+def exceeds(a:float, # the value claimed to be larger
+            b:float, # the value claimed to be smaller
+            margin:float=0.0, # required gap, >= 0: e.g. 2 standard errors of a - b
+           )->bool:
+    "Strict ordering with a margin: a > b + margin (a tie never passes)."
+    if not (margin >= 0): raise ValueError(f"margin must be >= 0, got {margin}")
+    return bool(a - b > margin)
+
+def diff_se(se_a:float, # standard error of a
+            se_b:float, # standard error of b
+            z:float=2.0, # how many standard errors of the difference
+           )->float:
+    "Margin for `exceeds` from two independent standard errors: z * sqrt(se_a^2 + se_b^2)."
+    if min(se_a, se_b) < 0: raise ValueError("standard errors must be >= 0")
+    return z * math.sqrt(se_a ** 2 + se_b ** 2)
 
 # %% ../nbs/1_foundations/00_core.ipynb #12d46162
 def show_claims(ledger:Ledger|None=None, # default: this session's ledger

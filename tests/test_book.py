@@ -2,6 +2,7 @@
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 
@@ -23,6 +24,18 @@ def test_book_pages_have_their_content(built_book):
     report = (html/"report.html").read_text()
     assert "treasure.fig1.video_vs_iid_similarity" in report and "holds" in report
     assert "claims_frame" in (html/"api.html").read_text()
+
+def test_report_counts_sections_and_links(built_book):
+    "The report opens with the counts per kind and status, separates what was checked, and links every claim to its cell."
+    _, html = built_book
+    report = (html/"report.html").read_text()
+    assert report.index('class="claim-counts') < report.index('id="reproductions"') < report.index('id="consistency-checks-of-the-papers"') \
+        < report.index('id="trends"') < report.index('id="reported-only"') < report.index('id="printed-numbers-no-claim-checks"')
+    links = re.findall(r'href="([\w.-]+\.html)#(claim-[^"]+)"', report)
+    assert links, "no claim links to chapter cells"
+    pages = {}
+    dangling = [(p, a) for p, a in links if f'id="{a}"' not in pages.setdefault(p, (html/p).read_text() if (html/p).exists() else "")]
+    assert not dangling, f"report links to anchors that do not exist: {dangling[:10]}"
 
 # --- headless Chromium ----------------------------------------------------------------------------------
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
@@ -90,3 +103,27 @@ def test_page_renders_offline(browser, served_book, page, text, figure, math):
         assert loaded >= 2, f"{page}: only {loaded} figures decoded"
     outside = [u for u in _resources(browser) if not u.startswith(served_book) and not u.startswith("data:")]
     assert not outside, f"{page} fetched from outside the book: {outside}"
+
+# what the colours of book/_static/claims.css look like: green, red, amber, grey
+def _hue(rgb:str)->str:
+    r, g, b = map(int, re.findall(r"\d+", rgb)[:3])
+    if max(r, g, b) - min(r, g, b) < 16: return "grey"
+    return "green" if g > r and g > b else "red" if r > g + 40 else "amber"
+
+def test_report_fits_and_is_coloured(browser, served_book):
+    "At a 1400 px wide window no table of the report scrolls sideways, and each status has its colour."
+    browser.set_window_size(1400, 1000)
+    try:
+        _open(browser, f"{served_book}/report.html")
+        wide = browser.execute_script("""return [...document.querySelectorAll('article table')]
+            .filter(t => t.parentElement.scrollWidth > t.parentElement.clientWidth + 1 || t.getBoundingClientRect().right > window.innerWidth)
+            .map(t => t.className + ' ' + t.parentElement.scrollWidth + '>' + t.parentElement.clientWidth)""")
+        assert not wide, f"tables wider than their column at 1400 px: {wide}"
+        page = browser.execute_script("return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert page[0] <= page[1], f"the report page scrolls sideways: {page}"
+        colours = browser.execute_script("""return Object.fromEntries([...document.querySelectorAll('.claim-status')]
+            .map(s => [s.textContent.trim(), getComputedStyle(s).backgroundColor]))""")
+        expected = {"match": "green", "holds": "green", "mismatch": "red", "does not hold": "red", "deviation": "amber", "reported only": "grey"}
+        assert {s: _hue(c) for s, c in colours.items()} == expected, colours
+    finally:
+        browser.set_window_size(1280, 1600)

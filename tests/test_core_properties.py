@@ -7,7 +7,7 @@ import pytest
 import torch
 from hypothesis import assume, given, strategies as st
 
-from reuse_edge.core import (CLAIM_KINDS, REPORTED_COLUMNS, Ledger, UnknownClaimError, _plain, bench_pair, claim,
+from reuse_edge.core import (CLAIM_KINDS, REPORTED_COLUMNS, Ledger, UnknownClaimError, _plain, bench_pair, claim, diff_se, exceeds,
                              env_flag, load_claim_files, load_reported, reported, set_seed)
 
 def _write(folder, rows):
@@ -80,3 +80,25 @@ def test_bench_pair_interleaves():
     r = bench_pair(lambda: calls.append("a"), lambda: calls.append("b"), repeats=4, warmup=1)
     assert calls == ["a", "b", "a", "b", "b", "a", "a", "b", "b", "a"]
     assert len(r.times_a) == len(r.times_b) == 4 and r.ratio > 0
+
+@given(a=st.floats(-1e6, 1e6), margin=st.floats(0, 10))
+def test_a_tie_never_passes_a_strict_ordering(a, margin):
+    assert not exceeds(a, a, margin)
+    assert exceeds(a + margin + 1, a, margin) and not exceeds(a + margin, a, margin + 1e-9 + margin * 1e-9)
+
+@given(se_a=st.floats(0, 10), se_b=st.floats(0, 10))
+def test_the_margin_of_two_standard_errors_is_symmetric_and_grows(se_a, se_b):
+    assert diff_se(se_a, se_b) == diff_se(se_b, se_a) >= 2 * max(se_a, se_b) - 1e-12
+
+@given(value=printed, offset=st.floats(0.6, 5))
+def test_a_wider_tolerance_needs_a_reason_and_kinds_do_not_depend_on_the_outcome(tmp_path_factory, value, offset):
+    folder = tmp_path_factory.mktemp("rep"); _write(folder, [["d.t.x", value, "", "s", "T", ""], ["d.t.y", "1", "", "s", "T", ""]])
+    led = Ledger()
+    from reuse_edge.core import reported
+    half = reported("d.t.x", folder).half_unit
+    with pytest.raises(ValueError, match="tol_reason"): claim("d.t.x", float(value), tol=half * (1 + offset), ledger=led, folder=folder)
+    for kind, kw in [("exact", {}), ("consistency", dict(inputs=["d.t.y"], note="sum of printed cells")),
+                     ("approx", dict(tol=half * (1 + offset), tol_reason="synthetic data"))]:
+        for v in (float(value), float(value) + 10 * half * (1 + offset)):  # inside and far outside the band
+            c = claim("d.t.x", v, kind=kind, ledger=led, folder=folder, **kw)
+            assert c.kind == kind and c.status in ("match", "mismatch")

@@ -36,6 +36,7 @@ def test_reorder_is_exact(B, C, size, k, stride, pad, col, row, tile, seed):
     g = torch.Generator().manual_seed(seed)
     x, w = torch.randn(B, C, size, size, generator=g, dtype=torch.float64), torch.randn(3, C, k, k, generator=g, dtype=torch.float64)
     X, rp, (oh, ow) = pattern_im2col(x, (k, k), stride, pad, 1, col, row, tile)
+    assert pattern_im2col(x, (k, k), stride, pad, 1, col, row, tile).out_size == (oh, ow)
     y = restore_rows(X @ weight_matrix(w, col), rp).view(B, oh, ow, 3).permute(0, 3, 1, 2)
     torch.testing.assert_close(y, F.conv2d(x, w, stride=stride, padding=pad), rtol=1e-10, atol=1e-10)
 
@@ -95,6 +96,8 @@ def test_bad_input_is_an_error():
     with pytest.raises(ValueError, match="unknown pattern field"): ReusePattern.from_dict({"L": 3, "size": 4})
     with pytest.raises(ValueError, match="empty"): pattern_matmul(torch.randn(0, 10), torch.randn(10, 2), ReusePattern("V", 5, n_bits=4))
     with pytest.raises(ValueError, match="hash planes must have shape"): pattern_matmul(x, torch.randn(10, 2), ReusePattern("V", 5, 3), planes=torch.randn(5, 4))
+    for h in (33, 62):  # the emulated MCU kernels build the bucket id in one 32-bit word
+        with pytest.raises(ValueError, match=f"n_bits \\(H\\) must be <= 32, got {h}"): q7_pattern_matmul(x, torch.randn(10, 2), ReusePattern("V", 5, h), 6, 6, 6)
 
 @given(n=st.integers(3, 30), seed=seeds)
 def test_pareto_rank_zero_is_non_dominated(n, seed):
@@ -118,8 +121,9 @@ def test_emulator_adds_up_and_grows_with_clusters(rt, H, L):
     assert math.isclose(a.paper_flops() / a.dense_macs, flop_ratio(H, 32, 1 - a.gemm_macs / (a.centroid_adds * 32)), rel_tol=1e-9)
 
 def test_rt_feasibility_examples():
-    assert not rt_feasibility("M-1", 1, 20, 100, 1600, 0.960)["possible"]
-    assert rt_feasibility("M-1", 6, 15, 784, 75, 0.948)["per_image"]
+    f = rt_feasibility("M-1", 1, 20, 100, 1600, 0.960)
+    assert not f.possible and f.min_batch is None and (f.floor, f.ceiling) == tuple(rt_bounds(1, 100))
+    assert rt_feasibility("M-1", 6, 15, 784, 75, 0.948).per_image
     assert contiguous_runs(64, 5, 5, "hwc") == 5 and contiguous_runs(3, 5, 5, "chw") == 75
 
 @given(N=st.integers(10, 50), seed=seeds)

@@ -6,7 +6,7 @@ import torch.nn as nn
 from hypothesis import given, settings, strategies as st
 
 from reuse_edge.nn.blocks import BasicBlock, ConvBNAct, Fire, InvertedResidual, SkipAdd, make_act
-from reuse_edge.nn.inspect import activation_values, by_layer_type, capture_inputs, count_macs, input_records, layer_shapes
+from reuse_edge.nn.inspect import LayerShape, activation_values, by_layer_type, capture_inputs, count_macs, input_records, layer_shapes
 from reuse_edge.nn.models import MODELS, build_model
 from reuse_edge.nn.vit import MLP, Attention, ViTBlock, WindowBlock
 from reuse_edge.reuse.layers import ReuseAttention, ReuseMLP, ReuseViTBlock
@@ -97,6 +97,16 @@ def test_capture_inputs_errors_on_unknown_names():
     with pytest.raises(ValueError, match="batch_size must be positive"): capture_inputs(m, ["conv1.conv"], torch.rand(1, 3, 32, 32), batch_size=0)
     with pytest.raises(ValueError, match=r"no convolution\(s\) named \['conv1'\]"): layer_shapes(m, ["conv1"])
     assert not any(mod._forward_pre_hooks or mod._forward_hooks for mod in m.modules())
+
+@settings(max_examples=20, deadline=None)
+@given(k=st.integers(1, 5), stride=st.integers(1, 2), pad=st.integers(0, 2), out=st.integers(1, 6), size=st.integers(8, 16))
+def test_layer_shapes_are_the_im2col_gemm(k, stride, pad, out, size):
+    m = nn.Sequential(nn.Conv2d(3, out, k, stride, pad), nn.ReLU(), nn.Conv2d(out, 2, 1))
+    s = layer_shapes(m, ["0", "2"], size)
+    y = m[0](torch.zeros(1, 3, size, size))
+    assert s["0"] == LayerShape(N=y.shape[2] * y.shape[3], D_in=3 * k * k, D_out=out, kernel=(k, k), C=3, OH=y.shape[2], OW=y.shape[3],
+                                H_in=size, W_in=size)
+    assert (s["2"].N, s["2"].D_in, s["2"].H_in, s["2"].kernel) == (s["0"].N, out, s["0"].OH, (1, 1))  # the next layer sees the output
 
 def test_records_and_macs():
     torch.manual_seed(0)

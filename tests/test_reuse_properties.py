@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from hypothesis import assume, given, strategies as st
 
 from reuse_edge.reuse.conv import COLUMN_ORDERS, ORDER_ALIASES, im2col, im2col_reuse_conv2d, pixel_reuse_conv2d, weight_matrix
-from reuse_edge.reuse.gemm import ideal_speedup, reuse_cost, reuse_matmul
+from reuse_edge.reuse.gemm import ReuseCost, ideal_speedup, reuse_cost, reuse_matmul
 from reuse_edge.reuse.layers import ReuseAttention, ReuseConv2d, ReuseLinear, convert_model, revert_model
 from reuse_edge.reuse.lsh import HyperplaneLSH, SubvectorLSH, cluster, n_groups, split_subvectors
 from reuse_edge.reuse.scope import ReuseCache
@@ -91,7 +91,21 @@ def test_column_orders_give_the_same_product(col_order, seed):
 def test_ideal_speedup_and_cost_agree():
     for rc, H, M in [(0.1, 8, 64), (0.5, 16, 1024), (1.0, 1, 1)]:
         c = reuse_cost(1000, 128, M, 128, H, int(rc * 1000))
-        assert math.isclose(c["dense_macs"] / (c["hash_macs"] + c["gemm_macs"]), ideal_speedup(rc, H, M))
+        assert isinstance(c, ReuseCost) and c.reuse_macs == c.hash_macs + c.gemm_macs
+        assert math.isclose(c.mac_speedup, ideal_speedup(rc, H, M))
+        assert math.isclose(c.dense_macs / (c.hash_macs + c.gemm_macs), ideal_speedup(rc, H, M))
+
+@given(C=st.integers(1, 4), M=st.integers(1, 5), size=st.integers(3, 8), H=st.integers(1, 8), seed=seeds)
+def test_every_reuse_path_costs_a_reuse_cost(C, M, size, H, seed):
+    "cost() of pixel, im2col and GEMM reuse is a ReuseCost whose dense MACs are the convolution's."
+    g = torch.Generator().manual_seed(seed)
+    x, w = torch.randn(2, C, size, size, generator=g), torch.randn(M, C, 3, 3, generator=g)
+    dense = 2 * (size - 2) ** 2 * C * 9 * M
+    _, sp = pixel_reuse_conv2d(x, w, None, HyperplaneLSH(C, H, seed))
+    _, si = im2col_reuse_conv2d(x, w, None, SubvectorLSH(C * 9, n_bits=H, seed=seed))
+    for s in (sp, si):
+        c = s.cost()
+        assert isinstance(c, ReuseCost) and c.dense_macs == dense and c.hash_macs > 0
 
 def test_convert_and_revert_keep_parameters():
     model = torch.nn.Sequential(torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(4 * 6 * 6, 2))

@@ -10,7 +10,7 @@ from reuse_edge.reuse.tasks import clip_batches, load_apolloscape_like, write_ap
 from reuse_edge.train.metrics import lane_f1, miou
 from reuse_edge.reuse.satrain import SAConfig, sa_train
 from reuse_edge.reuse.similarity import SimilarityRegulariser, cluster_dispersion, kl_to_mean, temporal_kl
-from reuse_edge.reuse.tuning import hypervolume, knee, pareto_points
+from reuse_edge.reuse.tuning import LayerSetting, best_within, hypervolume, knee, pareto_points
 
 maps = st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(1, 5), st.integers(1, 5))
 
@@ -75,12 +75,14 @@ def test_metrics_are_percentages(seed, tol):
 
 @given(points=st.lists(st.tuples(st.floats(0, 1), st.floats(0, 100)), min_size=1, max_size=12))
 def test_front_and_knee(points):
-    pts = [dict(rel_error=e, compression=c) for e, c in points]
+    pts = [LayerSetting(n_bits=4, vec_len=8, rel_error=e, mse=e * e, sigma=1.0, compression=c, r_c=1 - c / 100) for e, c in points]
     front = pareto_points(pts)
     assert front and knee(front) in front
     for p in pts:  # every point is dominated by (or on) the front
-        assert any(q["rel_error"] <= p["rel_error"] and q["compression"] >= p["compression"] for q in front)
+        assert any(q.rel_error <= p.rel_error and q.compression >= p.compression for q in front)
     assert 0 <= hypervolume(pts) <= 100
+    best = best_within(pts, 0.5)
+    assert best is None or (best.rel_error <= 0.5 and all(best.compression >= p.compression for p in pts if p.rel_error <= 0.5))
 
 def test_apolloscape_loader_round_trip(tmp_path):
     v = synthetic_video(4, 1, DriveConfig(height=32, width=64), seed=1)

@@ -7,16 +7,17 @@ from typing import TYPE_CHECKING
 from reuse_edge import _lazy_loader
 
 _EXPORTS = {
-    **dict.fromkeys(["book_data", "pretrained"], "reuse_edge.experiments.genreuse"),
+    **dict.fromkeys(["Pretrained", "book_data", "pretrained"], "reuse_edge.experiments.genreuse"),
     **dict.fromkeys(["gain_at_latency", "speedup_at_accuracy"], "reuse_edge.experiments.genreuse_e2e"),
     **dict.fromkeys(["pikelpn_scheme", "table36_scheme"], "reuse_edge.experiments.pikelpn_tables"),
-    **dict.fromkeys(["evaluate_both", "measured_speedup", "model_costs"], "reuse_edge.experiments.table2"),
+    **dict.fromkeys(["AccuracyPair", "ModelCosts", "evaluate_both", "measured_speedup", "model_costs"],
+                     "reuse_edge.experiments.table2"),
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = _lazy_loader(__name__, _EXPORTS, globals())
 
 if TYPE_CHECKING:  # type checkers and IDEs see plain imports; at run time each name is imported on first use
-    from reuse_edge.experiments.genreuse import (book_data, pretrained)
+    from reuse_edge.experiments.genreuse import (Pretrained, book_data, pretrained)
     from reuse_edge.experiments.genreuse_e2e import (gain_at_latency, speedup_at_accuracy)
     from reuse_edge.experiments.pikelpn_tables import (pikelpn_scheme, table36_scheme)
-    from reuse_edge.experiments.table2 import (evaluate_both, measured_speedup, model_costs)
+    from reuse_edge.experiments.table2 import (AccuracyPair, ModelCosts, evaluate_both, measured_speedup, model_costs)

@@ -9,7 +9,8 @@ from reuse_edge import _lazy_loader
 _EXPORTS = {
     **dict.fromkeys(["accuracy_profile"], "reuse_edge.reuse.accuracy_model"),
     **dict.fromkeys(["COLUMN_ORDERS", "im2col"], "reuse_edge.reuse.conv"),
-    **dict.fromkeys(["ReuseResult", "ReuseStats", "ideal_speedup", "reuse_matmul"], "reuse_edge.reuse.gemm"),
+    **dict.fromkeys(["ReuseCost", "ReuseResult", "ReuseStats", "ideal_speedup", "reuse_matmul"],
+                     "reuse_edge.reuse.gemm"),
     **dict.fromkeys(["flop_ratio", "key_condition", "redundancy_ratio"], "reuse_edge.reuse.latency_model"),
     **dict.fromkeys(["ReuseAttention", "ReuseConv2d", "ReuseLayer", "ReuseLinear", "ReuseMLP", "ReusePattern",
                      "ReuseViTBlock", "convert_model", "reuse_enabled", "reuse_layers", "reuse_report", "revert_model"],
@@ -23,7 +24,7 @@ _EXPORTS = {
     **dict.fromkeys(["ReuseCache"], "reuse_edge.reuse.scope"),
     **dict.fromkeys(["enumerate_patterns", "pareto_select"], "reuse_edge.reuse.selection"),
     **dict.fromkeys(["SimilarityRegulariser", "kl_to_mean", "temporal_kl"], "reuse_edge.reuse.similarity"),
-    **dict.fromkeys(["tune_layer", "tune_model"], "reuse_edge.reuse.tuning"),
+    **dict.fromkeys(["LayerSetting", "LayerTuning", "tune_layer", "tune_model"], "reuse_edge.reuse.tuning"),
 }
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = _lazy_loader(__name__, _EXPORTS, globals())
@@ -31,7 +32,7 @@ __getattr__, __dir__ = _lazy_loader(__name__, _EXPORTS, globals())
 if TYPE_CHECKING:  # type checkers and IDEs see plain imports; at run time each name is imported on first use
     from reuse_edge.reuse.accuracy_model import (accuracy_profile)
     from reuse_edge.reuse.conv import (COLUMN_ORDERS, im2col)
-    from reuse_edge.reuse.gemm import (ReuseResult, ReuseStats, ideal_speedup, reuse_matmul)
+    from reuse_edge.reuse.gemm import (ReuseCost, ReuseResult, ReuseStats, ideal_speedup, reuse_matmul)
     from reuse_edge.reuse.latency_model import (flop_ratio, key_condition, redundancy_ratio)
     from reuse_edge.reuse.layers import (ReuseAttention, ReuseConv2d, ReuseLayer, ReuseLinear, ReuseMLP, ReusePattern,
         ReuseViTBlock, convert_model, reuse_enabled, reuse_layers, reuse_report, revert_model)
@@ -42,4 +43,4 @@ if TYPE_CHECKING:  # type checkers and IDEs see plain imports; at run time each 
     from reuse_edge.reuse.scope import (ReuseCache)
     from reuse_edge.reuse.selection import (enumerate_patterns, pareto_select)
     from reuse_edge.reuse.similarity import (SimilarityRegulariser, kl_to_mean, temporal_kl)
-    from reuse_edge.reuse.tuning import (tune_layer, tune_model)
+    from reuse_edge.reuse.tuning import (LayerSetting, LayerTuning, tune_layer, tune_model)

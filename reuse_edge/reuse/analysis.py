@@ -43,10 +43,8 @@ def reuse_grid(x:torch.Tensor, # (N, K) rows
     for L in lengths:
         for H in bits:
             y, s = reuse_matmul(x, w, SubvectorLSH(x.shape[1], L, H, seed, center=center))
-            c = s.cost()
             out.append(dict(H=H, L=L, compression=s.percent, r_c=s.remaining_ratio,
-                            error=relative_error(y, exact),
-                            ideal=c["dense_macs"] / (c["hash_macs"] + c["gemm_macs"])))
+                            error=relative_error(y, exact), ideal=s.cost().mac_speedup))
     return out
 
 # %% ../../nbs/2_reuse/18_reuse_analysis.ipynb #61d425b6

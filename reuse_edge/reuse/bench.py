@@ -36,7 +36,7 @@ def bench_case(name:str, # case label
     cost = stats.cost()
     res = bench_pair(lambda: dense(x), lambda: reuse(x), repeats=repeats, warmup=warmup, names=("dense", "reuse"), case=name)
     row = dict(case=name, dense_ms=res.ms_a, reuse_ms=res.ms_b, speedup=res.ratio, r_c=stats.remaining_ratio,
-               ideal=cost["dense_macs"] / (cost["hash_macs"] + cost["gemm_macs"]), rel_error=relative_error(approx, exact))
+               ideal=cost.mac_speedup, rel_error=relative_error(approx, exact))
     if isinstance(reuse, ReuseConv2d) and reuse.mode == "pixel":
         reuse.timer = {}
         for _ in range(repeats): reuse(x)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .gemm import ReuseResult, ReuseStats, check_weight, reuse_matmul
+from .gemm import ReuseCost, ReuseResult, ReuseStats, check_weight, reuse_matmul
 from .kernels import table_conv
 from .lsh import Clusters, HyperplaneLSH, SubvectorLSH, cluster
 
@@ -131,10 +131,10 @@ class PixelReuseStats(ReuseStats):
     out_rows: int = 0 # N: output positions
     kernel_area: int = 1 # kh * kw
 
-    def cost(self)->dict:
+    def cost(self)->ReuseCost:
         P, C, M, A, N = self.rows, self.row_len, self.out_features, self.kernel_area, self.out_rows
-        return dict(dense_macs=N * C * A * M, hash_macs=P * C * self.n_bits, centroid_adds=P * C,
-                    centroid_divs=self.clusters * C, gemm_macs=self.clusters * C * A * M, recovery_adds=N * A * M)
+        return ReuseCost(dense_macs=N * C * A * M, hash_macs=P * C * self.n_bits, gemm_macs=self.clusters * C * A * M,
+                         centroid_adds=P * C, centroid_divs=self.clusters * C, recovery_adds=N * A * M)
 
 @contextmanager
 def phase(timer:dict|None, # phase name -> seconds, accumulated (None: no timing)

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from ..nn.vit import MLP, Attention, ViTBlock
 from .conv import (SCOPES, _check_pos_int, canonical_order, im2col, im2col_reuse_conv2d, pixel_reuse_conv2d,
                                    scope_index)
-from .gemm import ReuseResult, ReuseStats, cluster_centroids, reuse_matmul
+from .gemm import ReuseCost, ReuseResult, ReuseStats, cluster_centroids, reuse_matmul
 from .lsh import MAX_BITS, HyperplaneLSH, ReuseRatios, SubvectorLSH, check_rows, cluster
 from ..train.metrics import relative_error
 
@@ -316,7 +316,7 @@ class AttentionStats(ReuseRatios):
     def n(self)->int: return self.dense_macs
     @property
     def n_clusters(self)->int: return self.macs
-    def cost(self)->dict: return dict(dense_macs=self.dense_macs, hash_macs=0, gemm_macs=self.macs)
+    def cost(self)->ReuseCost: return ReuseCost(dense_macs=self.dense_macs, hash_macs=0, gemm_macs=self.macs)  # QK^T and AV only
 
 def reuse_attention_head(q:torch.Tensor, # (N, d) queries of one head
                          k:torch.Tensor, # (N, d) keys
@@ -520,8 +520,8 @@ def _layer_costs(m:nn.Module)->dict|None:
     s = m.last_stats
     if s is None: return None
     c = s.cost()
-    return dict(n_bits=s.n_bits, vec_len=s.vec_len, dense_macs=c["dense_macs"], reuse_macs=c["hash_macs"] + c["gemm_macs"],
-                gemm_macs=c["gemm_macs"], r_c=s.remaining_ratio, compression_pct=s.percent)
+    return dict(n_bits=s.n_bits, vec_len=s.vec_len, dense_macs=c.dense_macs, reuse_macs=c.reuse_macs,
+                gemm_macs=c.gemm_macs, r_c=s.remaining_ratio, compression_pct=s.percent)
 
 @torch.no_grad()
 def reuse_report(model:nn.Module, # a converted model

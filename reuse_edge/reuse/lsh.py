@@ -6,7 +6,7 @@ ratio $r_c$, redundancy $r_t$, compression ratio and the Table-2 percentage."""
 
 # %% auto #0
 __all__ = ['MAX_BITS', 'check_rows', 'pack_bits', 'hyperplanes', 'bucket_ids', 'HyperplaneLSH', 'n_groups', 'split_subvectors',
-           'SubvectorLSH', 'ReuseRatios', 'Clusters', 'cluster', 'aggregate_compression']
+           'SubvectorLSH', 'ReuseRatios', 'Clusters', 'cluster', 'ModelCompression', 'aggregate_compression']
 
 # %% ../../nbs/2_reuse/11_reuse_lsh.ipynb #344fea30
 import math
@@ -209,12 +209,18 @@ def cluster(ids:torch.Tensor, # (N,) or (G, N) bucket ids (>= 0), one row per gr
     return Clusters(inverse, torch.cat(counts), torch.tensor(offsets))
 
 # %% ../../nbs/2_reuse/11_reuse_lsh.ipynb #3d93a275
+@dataclass
+class ModelCompression:
+    "Model-level compression: MAC-weighted over the layers, and the plain mean of the layers."
+    mac_weighted: float # % of the model's MACs removed: 100 (1 - sum m_l r_l / sum m_l)
+    layer_mean: float # % removed in the average layer: 100 (1 - mean r_l)
+
 def aggregate_compression(layers:dict, # name -> (dense MACs, remaining ratio r_c)
-                         )->dict: # MAC-weighted and unweighted compression percentages
+                         )->ModelCompression: # MAC-weighted and unweighted compression percentages
     "Model-level compression %: MAC-weighted over layers, and the plain mean of the layers."
     if not layers: raise ValueError("no layers to aggregate")
     macs = torch.tensor([float(m) for m, _ in layers.values()])
     rc = torch.tensor([float(r) for _, r in layers.values()])
     if (macs < 0).any() or ((rc < 0) | (rc > 1)).any(): raise ValueError("MACs must be >= 0 and r_c in [0, 1]")
-    return dict(mac_weighted=100 * (1 - (macs * rc).sum().item() / macs.sum().item()),
-                layer_mean=100 * (1 - rc.mean().item()))
+    return ModelCompression(mac_weighted=100 * (1 - (macs * rc).sum().item() / macs.sum().item()),
+                            layer_mean=100 * (1 - rc.mean().item()))

@@ -7,11 +7,12 @@ reuse kernel's arithmetic. Every latency here is **model-based (emulated)**, nev
 
 # %% auto #0
 __all__ = ['MCUS', 'CYCLE_TABLE', 'PHASES', 'OP_COSTS', 'LABEL', 'MCU', 'cycle_table', 'Emulated', 'emulate', 'emulate_dense',
-           'sram_bytes', 'pattern_ops', 'paper_layer_ops', 'dense_layer_macs', 'emulate_network', 'q7_pattern_matmul',
-           'Q7PatternConv2d']
+           'sram_bytes', 'pattern_ops', 'paper_layer_ops', 'LayerMacs', 'dense_layer_macs', 'emulate_network',
+           'q7_pattern_matmul', 'Q7PatternConv2d']
 
 # %% ../../nbs/2_reuse/28_reuse_mcu.ipynb #52f46cc9
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import pandas as pd
 import torch
@@ -166,18 +167,24 @@ def paper_layer_ops(direction:str, # "M-1" or "M-2"
     return pattern_ops(p, r_t, rows, channels, (kernel, kernel) if isinstance(kernel, int) else kernel, out_features, width)
 
 # %% ../../nbs/2_reuse/28_reuse_mcu.ipynb #f8db9b18
+class LayerMacs(NamedTuple):
+    "The dense cost of one Conv2d or Linear layer for one image; unpacks as (macs, in_channels, kind)."
+    macs: int # multiply-accumulates
+    in_channels: int # input channels (input features of a linear layer)
+    kind: str # "conv" or "fc"
+
 @torch.no_grad()
 def dense_layer_macs(model:nn.Module, # the network
                      size:int=32, # input side
-                    )->dict: # name -> (MACs, input channels, "conv" or "fc") for one image
+                    )->dict: # name -> LayerMacs (MACs, input channels, "conv" or "fc") for one image
     "Per-layer dense MACs of every Conv2d and Linear layer for one image."
     out, hooks = {}, []
     for name, m in model.named_modules():
         if isinstance(m, nn.Conv2d):
-            hooks.append(m.register_forward_hook(lambda m, i, o, name=name: out.__setitem__(
-                name, (o.shape[2] * o.shape[3] * m.in_channels * m.kernel_size[0] * m.kernel_size[1] * m.out_channels // m.groups, m.in_channels, "conv"))))
+            hooks.append(m.register_forward_hook(lambda m, i, o, name=name: out.__setitem__(name, LayerMacs(
+                o.shape[2] * o.shape[3] * m.in_channels * m.kernel_size[0] * m.kernel_size[1] * m.out_channels // m.groups, m.in_channels, "conv"))))
         elif isinstance(m, nn.Linear):
-            hooks.append(m.register_forward_hook(lambda m, i, o, name=name: out.__setitem__(name, (m.in_features * m.out_features, m.in_features, "fc"))))
+            hooks.append(m.register_forward_hook(lambda m, i, o, name=name: out.__setitem__(name, LayerMacs(m.in_features * m.out_features, m.in_features, "fc"))))
     was = model.training; model.eval()
     try: model(torch.zeros(1, 3, size, size))
     finally:
@@ -200,6 +207,13 @@ def emulate_network(model:nn.Module, # the network (reuse layers may be PatternC
     return total
 
 # %% ../../nbs/2_reuse/28_reuse_mcu.ipynb #41c3a0bc
+_ID_BITS = 32  # the MCU kernels build a unit's bucket id in one 32-bit word
+
+def _check_id_bits(pattern:ReusePattern):
+    "The emulated MCU kernels accept at most 32 hash bits (H)."
+    if pattern.n_bits > _ID_BITS:
+        raise ValueError(f"the MCU kernels build the bucket id in a {_ID_BITS}-bit word: n_bits (H) must be <= {_ID_BITS}, got {pattern.n_bits}")
+
 @torch.no_grad()
 def q7_pattern_matmul(x:torch.Tensor, # (N, D_in) reordered im2col rows (float)
                       w:torch.Tensor, # (D_in, D_out) weight (float)
@@ -211,6 +225,7 @@ def q7_pattern_matmul(x:torch.Tensor, # (N, D_in) reordered im2col rows (float)
                      )->torch.Tensor: # (N, D_out) dequantised output
     "Reuse GEMM with q7 fixed-point arithmetic (emulated exactly)."
     if accumulate not in ("q7", "int32"): raise ValueError(f"accumulate must be 'q7' or 'int32', got {accumulate!r}")
+    _check_id_bits(pattern)
     xq, wq = to_fixed(x, x_frac), to_fixed(w, w_frac)
     lay = pattern_units(xq, pattern, scope)
     planes = hyperplanes(pattern.hash_len, pattern.n_bits, seed, torch.float64)
@@ -250,6 +265,7 @@ class Q7PatternConv2d(PatternConv2d):
                           accumulate:str="q7", # "q7" (saturating panel adds) or "int32"
                          ):
         "A q7-emulating copy of a pattern layer (parameters shared)."
+        _check_id_bits(layer.pattern)
         m = cls.from_float(layer.to_dense(), layer.pattern, layer.seed)
         m.accumulate, m.fracs = accumulate, None
         return m
