@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TORCH := torch==2.13.0
 JOBS ?= 2
 SMOKE ?= 0
-APT_PACKAGES := chromium chromium-driver
+APT_PACKAGES := gcc g++ ninja-build chromium chromium-driver
 
 .PHONY: install system-deps export test book reproduce clean distclean
 
@@ -18,32 +18,29 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python >= 3.10 is required"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(MAKE) --no-print-directory system-deps
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet "$(TORCH)"
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	@$(MAKE) --no-print-directory system-deps
 	touch $(STAMP)
 
-# Debian packages for the headless-browser test of the built book. Installed when we have the rights;
-# otherwise say what was skipped (the browser test then skips, or fails when CI=true).
+# Debian packages: the C/C++ compiler and ninja (pyeda's espresso is built from its sdist; the fused reuse and
+# bitmap kernels are compiled on first use through torch.utils.cpp_extension) and Chromium for the headless-browser
+# test of the built book. Installed before the Python packages, when we have the rights; otherwise say what was
+# skipped (the kernels then fall back to pure torch with a one-line notice; the browser test skips, or fails when CI=true).
 system-deps:
-	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then \
-	  echo "system-deps: chromium and chromedriver are installed"; \
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then \
+	  echo "system-deps: $(APT_PACKAGES) are installed"; \
 	elif ! command -v apt-get >/dev/null; then \
-	  echo "system-deps: SKIPPED $(APT_PACKAGES): no apt-get on this machine; the browser test will be skipped"; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  export DEBIAN_FRONTEND=noninteractive; \
-	  if apt-get install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null 2>&1 \
-	    || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null 2>&1; }; \
-	  then echo "system-deps: installed $(APT_PACKAGES)"; \
-	  else echo "system-deps: FAILED to install $(APT_PACKAGES) with apt-get; the browser test will be skipped"; fi; \
-	elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then \
-	  if sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null 2>&1 \
-	    || { sudo apt-get update -q >/dev/null 2>&1 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(APT_PACKAGES) >/dev/null 2>&1; }; \
-	  then echo "system-deps: installed $(APT_PACKAGES) with sudo"; \
-	  else echo "system-deps: FAILED to install $(APT_PACKAGES) with sudo apt-get; the browser test will be skipped"; fi; \
+	  echo "system-deps: SKIPPED$$missing: no apt-get on this machine"; \
 	else \
-	  echo "system-deps: SKIPPED $(APT_PACKAGES): not root and no passwordless sudo; the browser test will be skipped"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	  else echo "system-deps: SKIPPED$$missing: not root and no passwordless sudo"; exit 0; fi; \
+	  if $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null 2>&1 \
+	    || { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null 2>&1; }; \
+	  then echo "system-deps: installed$$missing"; \
+	  else echo "system-deps: FAILED to install$$missing with apt-get"; fi; \
 	fi
 
 # After changing a notebook: export the package, clean the notebooks, and write the subpackages' __init__.py

@@ -584,18 +584,25 @@ class BenchHeadline:
 BENCH_HEADLINES = [
     BenchHeadline("3x3 `ReuseConv2d` 64->64 against oneDNN on an 8-frame video feature map (pixel reuse, clip scope): "
                   "the fastest case within 10 % relative error", "17_reuse_bench", "conv3x3_64->64_pixel_*_clip",
-                  max_error=0.10, best=True, target=1.0),
-    BenchHeadline("the same, 64->128", "17_reuse_bench", "conv3x3_64->128_pixel_*_clip", max_error=0.10, best=True, target=1.0),
+                  max_error=0.10, best=True, target=3.0),
+    BenchHeadline("the same, 64->128", "17_reuse_bench", "conv3x3_64->128_pixel_*_clip", max_error=0.10, best=True),
     BenchHeadline("`ReuseLinear` 192->768 against dense on 1024 video tokens: the fastest case within 5 % error",
-                  "17_reuse_bench", "linear_192->768_*", exclude="*noise-free*", max_error=0.05, best=True, target=2.0),
+                  "17_reuse_bench", "linear_192->768_*", exclude="*noise-free*", max_error=0.05, best=True, target=1.2),
     BenchHeadline("the same, at any error", "17_reuse_bench", "linear_192->768_*", exclude="*noise-free*", best=True),
-    BenchHeadline("lossless bitmap compression: round trip (compress + decompress) of fp32 tensors with 50 % zeros",
-                  "56_memory_bench", "bitmap_throughput", value="roundtrip_gbs", unit=" GB/s"),
-    BenchHeadline("a plain memory copy of the same tensors", "56_memory_bench", "bitmap_throughput", value="copy_gbs", unit=" GB/s"),
-    BenchHeadline("training-step overhead of lossless compression of the saved activations, the two width-16 nets",
-                  "56_memory_bench", "training_step", value="overhead_pct", unit=" %", where={"width": 16}, target=25.0, at_most=True),
-    BenchHeadline("the same, the ResNet-style net at width 64", "56_memory_bench", "training_step", value="overhead_pct", unit=" %",
+    BenchHeadline("end to end: the SA-trained LaneResNet18 (ResNet-18 trunk, 64-512 channels) on 128x256 frames, clips of 8, "
+                  "against its dense self at its measured F1", "33_experiments_reuse_e2e", "lane_resnet18_e2e", where={"width": 64}, target=1.5),
+    BenchHeadline("lossless bitmap compression: round trip (compress + decompress) of fp32 tensors of 1 MiB and more with 50 % zeros",
+                  "56_memory_bench", "bitmap_throughput", value="roundtrip_gbs", unit=" GB/s", target=5.0),
+    BenchHeadline("a memory copy (torch `copy_`) of the same tensors", "56_memory_bench", "bitmap_throughput", value="copy_gbs", unit=" GB/s"),
+    BenchHeadline("training-step overhead of lossless compression of the saved activations, MobileNet-style net at width 16",
+                  "56_memory_bench", "training_step", value="overhead_pct", unit=" %", where={"width": 16, "net": "MobileNet-style"},
+                  target=25.0, at_most=True),
+    BenchHeadline("the same, ResNet-style net at width 16", "56_memory_bench", "training_step", value="overhead_pct", unit=" %",
+                  where={"width": 16, "net": "ResNet-style"}, target=25.0, at_most=True),
+    BenchHeadline("the same, ResNet-style net at width 64", "56_memory_bench", "training_step", value="overhead_pct", unit=" %",
                   where={"width": 64}, target=25.0, at_most=True),
+    BenchHeadline("share of the saved bytes the size policy keeps at its default (tensors under 64 KiB stay dense), width-16 nets",
+                  "56_memory_bench", "size_policy", value="kept_pct", unit=" %", where={"min_bytes": 65536, "width": 16}, target=90.0),
     BenchHeadline("GenReuse patterns (PyTorch) against oneDNN on CifarNet's conv1 and conv2, every pattern timed",
                   "27_reuse_latency_model", "M-*"),
 ]
@@ -613,14 +620,17 @@ def _fig(values:list, unit:str="")->str:
 def headline_rows(headline:BenchHeadline, # what to pick
                   runs:list, # `BenchRun`s of its notebook
                  )->list: # the parsed BENCH lines that make the headline, over all runs
-    "The BENCH lines (parsed) of the runs that a headline covers."
+    "The BENCH lines (parsed) of the runs that a headline covers (a notebook run may hold several suite runs: field `run`)."
     picked = []
     for run in runs:
         rows = [r for r in map(parse_bench_line, run.lines) if fnmatch.fnmatchcase(str(r.get("case", "")), headline.case)
                 and not (headline.exclude and fnmatch.fnmatchcase(str(r.get("case", "")), headline.exclude))
                 and all(r.get(k) == v for k, v in headline.where.items()) and _num(r.get(headline.value))
                 and (headline.max_error is None or (_num(r.get("rel_error")) and r["rel_error"] <= headline.max_error))]
-        if headline.best and rows: rows = [max(rows, key=lambda r: r[headline.value])]
+        if headline.best and rows:
+            suite_runs = {}
+            for r in rows: suite_runs.setdefault(r.get("run", 0), []).append(r)
+            rows = [max(rs, key=lambda r: r[headline.value]) for rs in suite_runs.values()]
         picked += rows
     return picked
 
@@ -641,12 +651,12 @@ def bench_headline_markdown(runs:dict, # notebook -> its `BenchRun`s (`bench_run
         cases = sorted({str(r["case"]) for r in rows})
         label = h.label + (f" (`{cases[0]}`)" if h.best and len(cases) == 1 else "")
         target = ""
-        if h.target is not None:
+        if h.target is not None:  # met only if every run meets it: the worst run decides
             import statistics
-            med = statistics.median(vals)
-            met = med <= h.target if h.at_most else med >= h.target
-            bound = f"{'<=' if h.at_most else '>='} {h.target:g}{h.unit}"
-            target = f"{bound}: met" if met else f"{bound}: missed" + ("" if h.at_most else f" by {h.target / med:.2g}x")
+            med, worst = statistics.median(vals), (max(vals) if h.at_most else min(vals))
+            met = worst <= h.target if h.at_most else worst > h.target
+            bound = f"{'<=' if h.at_most else '>'} {h.target:g}{h.unit}"
+            target = f"{bound}: met in every run" if met else f"{bound}: missed" + ("" if h.at_most else f" (median {med / h.target:.2g} of it)")
         out.append(f"| {label} | {_fig(vals, h.unit)} | {_fig(ideal, 'x') if ideal else '-'} | "
                    f"{_fig([100 * e for e in eff], ' %') if eff else '-'} | {_fig(err, ' %') if err else '-'} | {target or '-'} |")
     dates = sorted(r.started[:10] for r in every if r.started)
@@ -657,7 +667,7 @@ def bench_headline_markdown(runs:dict, # notebook -> its `BenchRun`s (`bench_run
     load = f"; 1-minute load average {_fig(loads)} when the timings started" if loads else ""
     head = (f"Measured by the benchmark chapters in full mode ({n_runs}; {when}; "
             f"CPU: {', '.join(cpus) if cpus else 'model not recorded'}{load}). Each figure is the median over the runs "
-            "and the cases of its row, with their range in parentheses.")
+            "and the cases of its row, with their range in parentheses; a target is met only if every run meets it.")
     return "\n".join([head, "", *out]) + "\n"
 
 # %% ../nbs/9_appendix/91_book.ipynb #a30fa942

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 import torch
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from reuse_edge.memory.analysis import (bitmap_bytes, break_even_sparsity, compression_ratio, coo_bytes,
                                         table_4_1_theoretical)
@@ -56,13 +56,15 @@ def test_value_test_restores_negative_zero_as_positive_zero(values):
 @given(n=st.integers(0, 20000), density=st.floats(0, 1), seed=st.integers(0, 1000), threads=st.integers(2, 3))
 def test_threaded_path_is_identical_to_single_thread(n, density, seed, threads):
     import reuse_edge.memory.bitmap as bmod
+    from reuse_edge.native import use_native
     x = sparse_randn((n,), density, torch.Generator().manual_seed(seed))
     a = compress(x, threads=1)
-    old, bmod.PARALLEL_MIN = bmod.PARALLEL_MIN, 1024  # force the chunked, threaded path on small tensors
+    old, bmod.PARALLEL_MIN = bmod.PARALLEL_MIN, 1024  # force the reference's chunked, threaded path on small tensors
     try:
-        b = compress(x, threads=threads)
-        assert a.bitmap.tobytes() == b.bitmap.tobytes() and a.values.tobytes() == b.values.tobytes()
-        assert torch.equal(decompress(a, threads=threads), x)
+        with use_native(False):
+            b = compress(x, threads=threads)
+            assert a.bitmap.tobytes() == b.bitmap.tobytes() and a.values.tobytes() == b.values.tobytes()
+            assert torch.equal(decompress(a, threads=threads), x)
     finally:
         bmod.PARALLEL_MIN = old
 
@@ -117,3 +119,60 @@ def test_corrupted_parts_raise_and_nothing_is_lost():
     assert torch.equal(decompress(c), x)
     with pytest.raises(ValueError, match="expected"): decompress(c, out=torch.zeros(3, 36))
     with pytest.raises(TypeError): decompress(x)
+
+
+# ---- the compiled kernels against the numpy reference ----
+import reuse_edge.memory.bitmap as bmod
+from reuse_edge.memory.bitmap import _compress, bitmap_ops
+from reuse_edge.native import use_native
+
+NATIVE = bitmap_ops() is not None
+native_only = pytest.mark.skipif(not NATIVE, reason="compiled kernels unavailable (no compiler): the reference path is the only one")
+PATH_DTYPES = [torch.float32, torch.float16, torch.bfloat16, torch.float64, torch.complex64, torch.float8_e4m3fn,
+               torch.int8, torch.int16, torch.int32, torch.int64, torch.bool]
+
+def _packed(c):
+    return None if c is None else (c.bitmap.tobytes(), c.values.tobytes(), c.values.dtype, c.values.shape, c.nnz)
+
+@native_only
+@settings(max_examples=60, deadline=None)
+@given(dtype=st.sampled_from(PATH_DTYPES), n=st.one_of(st.integers(0, 70), st.integers(70, 5000)), density=st.floats(0, 1),
+       seed=st.integers(0, 2**32 - 1), signed_zeros=st.booleans(), only_if_smaller=st.booleans(), vec=st.booleans(),
+       threads=st.sampled_from([1, 2]), block=st.sampled_from([64, 128, 1 << 15]), sample=st.sampled_from([0, 8]))
+def test_compiled_and_reference_paths_agree(dtype, n, density, seed, signed_zeros, only_if_smaller, vec, threads, block, sample):
+    x = random_special_tensor((n,), dtype, density, np.random.default_rng(seed))
+    with use_native(False):
+        ref = _compress(x, signed_zeros, only_if_smaller, threads, sample)
+    old = bmod.BITMAP_VECTOR, bmod.BITMAP_BLOCK, bmod.BITMAP_PARALLEL_MIN
+    bmod.BITMAP_VECTOR, bmod.BITMAP_BLOCK, bmod.BITMAP_PARALLEL_MIN = vec, block, (0 if threads == 2 else old[2])
+    torch_threads = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        got = _compress(x, signed_zeros, only_if_smaller, threads, sample)
+        assert (_packed(got[0]), got[1]) == (_packed(ref[0]), ref[1])  # same bytes, same count, same decision
+        if got[0] is not None:
+            y = decompress(got[0], threads=threads)
+            with use_native(False): y_ref = decompress(ref[0], threads=threads)
+            assert same_bits(y, y_ref)  # both unpack paths restore the same bits
+            if signed_zeros: assert same_bits(y, x)  # lossless
+    finally:
+        bmod.BITMAP_VECTOR, bmod.BITMAP_BLOCK, bmod.BITMAP_PARALLEL_MIN = old
+        torch.set_num_threads(torch_threads)
+
+@native_only
+@settings(max_examples=10, deadline=None)
+@given(dtype=st.sampled_from([torch.float32, torch.float16, torch.bfloat16]), shape=st.lists(st.integers(1, 9), min_size=1, max_size=4),
+       density=st.floats(0, 1), seed=st.integers(0, 1000))
+def test_compiled_round_trip_of_shaped_tensors_that_require_grad(dtype, shape, density, seed):
+    x = random_special_tensor(tuple(shape), dtype, density, np.random.default_rng(seed)).requires_grad_()
+    c = compress(x)
+    assert same_bits(decompress(c), x.detach()) and c.shape == tuple(shape)
+
+def test_forced_fallback_gives_the_same_format():
+    x = sparse_randn((3, 1000), 0.3, torch.Generator().manual_seed(5))
+    with use_native(False):
+        assert bitmap_ops() is None
+        ref = compress(x)
+    got = compress(x)
+    assert _packed(ref) == _packed(got)
+    with use_native(False): assert torch.equal(decompress(got), x)

@@ -30,8 +30,8 @@ def test_lossy_modes_are_not_identical():
         assert not identical_training(lambda: resnet_style(width=8), _batches(2), **kw).identical_grads
 
 @settings(max_examples=15, deadline=None)
-@given(rows=st.integers(1, 40), cols=st.integers(1, 40), seed=st.integers(0, 10**6), min_numel=st.sampled_from([1, 64]))
-def test_views_of_one_storage_are_stored_once_and_restored_exactly(rows, cols, seed, min_numel):
+@given(rows=st.integers(1, 40), cols=st.integers(1, 40), seed=st.integers(0, 10**6), min_bytes=st.sampled_from([1, 256]))
+def test_views_of_one_storage_are_stored_once_and_restored_exactly(rows, cols, seed, min_bytes):
     g = torch.Generator().manual_seed(seed)
     a = torch.randn(rows, cols, generator=g, requires_grad=True)
     def f():
@@ -39,10 +39,10 @@ def test_views_of_one_storage_are_stored_once_and_restored_exactly(rows, cols, s
         return (r[:, ::2] * r[:, ::2]).sum() + (r.t() ** 3).sum() + (r.reshape(-1)[: max(1, rows * cols // 2)] ** 2).sum()
     a.grad = None; f().backward(); ref = a.grad.clone()
     a.grad = None
-    with bitmap_saved_tensors(min_numel=min_numel) as s: out = f()
+    with bitmap_saved_tensors(min_bytes=min_bytes) as s: out = f()
     out.backward()
     assert torch.equal(a.grad, ref)
-    if rows * cols >= min_numel:
+    if 4 * rows * cols >= min_bytes:
         assert len([r for r in s.stats.records if r.numel == rows * cols]) == 1  # r: one record however many views
     else:
         assert s.stats.small_calls >= 4 and not s.stats.records  # small storages: kept and counted in aggregate
@@ -52,7 +52,7 @@ def test_a_small_view_of_a_big_storage_costs_its_span():
     big = torch.relu(torch.randn(1000, 100))
     x = big[10:20].requires_grad_(False)  # a view: rows 10..19 of a 100k-element storage
     w = nn.Parameter(torch.randn(100, 5))
-    with bitmap_saved_tensors(min_numel=1) as s: out = (x @ w).sum()
+    with bitmap_saved_tensors(min_bytes=1) as s: out = (x @ w).sum()
     out.backward()
     assert [r.numel for r in s.stats.records] == [1000]
     assert torch.equal(w.grad, x.t() @ torch.ones(10, 5))
@@ -74,7 +74,7 @@ def test_parameters_buffers_and_their_views_are_skipped(n_in, width, batch, seed
     activations = {ptr(t): t.untyped_storage().nbytes() for t in census if ptr(t) not in held}  # one entry per storage
     assert model_saves and activations
     net.zero_grad()
-    with bitmap_saved_tensors(net, min_numel=1) as s: net(x).sum().backward()
+    with bitmap_saved_tensors(net, min_bytes=1) as s: net(x).sum().backward()
     assert s.stats.calls == len(census) and s.stats.param_calls == len(model_saves)
     assert len(s.stats.records) == len(activations)  # every activation storage once; no parameter or buffer among them
     assert s.stats.dense_bytes == sum(activations.values())  # hence no parameter bytes counted
@@ -83,32 +83,32 @@ def test_parameters_buffers_and_their_views_are_skipped(n_in, width, batch, seed
 def test_dense_tensors_are_kept_and_counted():
     x = torch.randn(5000)
     y = (x + 1).requires_grad_()
-    with bitmap_saved_tensors(min_numel=1) as s: out = (y.sin() + 0).sum()
+    with bitmap_saved_tensors(min_bytes=1) as s: out = (y.sin() + 0).sum()
     out.backward()
     assert [r.decision for r in s.stats.records] == []  # y is a leaf that requires grad: held by the caller
     z = torch.randn(5000, requires_grad=True)
-    with bitmap_saved_tensors(min_numel=1) as s: out = (z * 2).sin().sum()
+    with bitmap_saved_tensors(min_bytes=1) as s: out = (z * 2).sin().sum()
     out.backward()
     assert [r.decision[:14] for r in s.stats.records] == ["dense: no gain"]
     assert s.stats.stored_bytes == s.stats.dense_bytes == 20000
 
 def test_in_place_modification_after_save():
     b = torch.randn(1000, requires_grad=True)
-    with bitmap_saved_tensors(min_numel=1):
+    with bitmap_saved_tensors(min_bytes=1):
         h = b.exp(); out = (h * 3).sum(); h.add_(1)  # exp's result is dense: kept, then modified
     with pytest.raises(RuntimeError, match="modified by an in-place operation"): out.backward()
     b.grad = None
-    with bitmap_saved_tensors(min_numel=1):
+    with bitmap_saved_tensors(min_bytes=1):
         h = torch.relu(b * 1.0); out = h.sum(); h.add_(1)  # compressed: a snapshot of what the forward used
     out.backward()
     assert torch.equal(b.grad, (b > 0).float())
 
 def test_other_devices_and_errors_keep_the_tensor():
     m = torch.randn(16, 16, device="meta", requires_grad=True)
-    with bitmap_saved_tensors(min_numel=1) as s: torch.relu(m * 2).sum()
+    with bitmap_saved_tensors(min_bytes=1) as s: torch.relu(m * 2).sum()
     assert {r.decision for r in s.stats.records} == {"dense: device/layout/empty"}
     sp = torch.randn(50, 50).relu().to_sparse().requires_grad_()
-    with bitmap_saved_tensors(min_numel=1) as s: out = torch.sparse.sum(sp * 2)
+    with bitmap_saved_tensors(min_bytes=1) as s: out = torch.sparse.sum(sp * 2)
     out.backward()
     assert sp.grad is not None
 
@@ -132,7 +132,7 @@ def test_pruning_and_fp16_save_more():
     net = resnet_style(width=8)
     base = saved_bytes(net, x, y).saving
     assert saved_bytes(net, x, y, prune_below=0.1).saving >= base
-    assert saved_bytes(net, x, y, value_dtype=torch.float16).saving > 0.5
+    assert saved_bytes(net, x, y, value_dtype=torch.float16, min_bytes=0).saving > 0.5  # every storage cast and compressed
 
 def test_fit_compressed_lossless_equals_fit_classifier():
     from reuse_edge.train.recipes import fit_classifier
@@ -140,3 +140,35 @@ def test_fit_compressed_lossless_equals_fit_classifier():
     torch.manual_seed(0); a = fit_classifier(small_cnn(width=4), s, 1, batch_size=16, progress=False)
     torch.manual_seed(0); b, saving = fit_compressed(small_cnn(width=4), s, 1, batch_size=16)
     assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.state_dict().values())) and saving > 0
+
+
+def test_size_policy_keeps_small_storages_dense_and_counts_them_once():
+    a = torch.randn(64, 32, requires_grad=True)  # relu(a * 2) is 8 KiB
+    def f():
+        r = torch.relu(a * 2)
+        return (r * r).sum() + (r[:, ::2] ** 2).sum()  # r: saved by relu, twice by the product, by the square
+    a.grad = None; f().backward(); ref = a.grad.clone()
+    for min_bytes, compressed in ((1, True), (8192, True), (8193, False)):
+        a.grad = None
+        with bitmap_saved_tensors(min_bytes=min_bytes) as s: out = f()
+        out.backward()
+        assert torch.equal(a.grad, ref)
+        assert any(r.decision == "bitmap" for r in s.stats.records) == compressed
+        if not compressed:
+            assert s.stats.small_calls == 4 and s.stats.small_bytes == 64 * 32 * 4  # r, saved four times, counted once
+    with pytest.raises(ValueError, match="min_bytes must be an integer >= 0"): bitmap_saved_tensors(min_bytes=-1)
+
+@pytest.mark.parametrize("native", [True, False], ids=["compiled", "reference"])
+def test_lossless_training_is_bit_identical_on_both_paths(native):
+    from reuse_edge.native import use_native
+    with use_native(native):
+        r = identical_training(lambda: resnet_style(width=4), _batches(1, 4), seed=2, min_bytes=0)
+    assert r.identical_grads and r.identical_state and r.compressed > 0
+
+def test_size_policy_gives_up_at_most_the_small_storages():
+    x, y = _batches(1, 16)[0]
+    net = resnet_style(width=8)
+    full = saved_bytes(net, x, y, min_bytes=0)
+    kept = saved_bytes(net, x, y)  # the default MIN_BYTES
+    assert full.dense == kept.dense and kept.stored >= full.stored
+    assert kept.stats.small_bytes >= kept.stored - full.stored  # what is given up lies within the kept-small storages

@@ -10,8 +10,8 @@ _EXPORTS = {
                      "reuse_edge.nn.blocks"),
     **dict.fromkeys(["InputRecord", "LayerShape", "capture_inputs", "count_macs", "input_records", "layer_shapes"],
                      "reuse_edge.nn.inspect"),
-    **dict.fromkeys(["CifarNet", "LaneResNet", "MODELS", "ModelSpec", "SceneNet", "SqueezeNet", "ZfNet", "build_model"],
-                     "reuse_edge.nn.models"),
+    **dict.fromkeys(["CifarNet", "LaneResNet", "LaneResNet18", "MODELS", "ModelSpec", "SceneNet", "SqueezeNet", "ZfNet",
+                     "build_model"], "reuse_edge.nn.models"),
     **dict.fromkeys(["Attention", "LaneSwin", "LaneViT", "MLP", "ViTBlock", "WindowBlock"], "reuse_edge.nn.vit"),
 }
 __all__ = sorted(_EXPORTS)
@@ -20,5 +20,6 @@ __getattr__, __dir__ = _lazy_loader(__name__, _EXPORTS, globals())
 if TYPE_CHECKING:  # type checkers and IDEs see plain imports; at run time each name is imported on first use
     from reuse_edge.nn.blocks import (BasicBlock, Bottleneck, ConvBNAct, Fire, InvertedResidual, Normalize, SkipAdd)
     from reuse_edge.nn.inspect import (InputRecord, LayerShape, capture_inputs, count_macs, input_records, layer_shapes)
-    from reuse_edge.nn.models import (CifarNet, LaneResNet, MODELS, ModelSpec, SceneNet, SqueezeNet, ZfNet, build_model)
+    from reuse_edge.nn.models import (CifarNet, LaneResNet, LaneResNet18, MODELS, ModelSpec, SceneNet, SqueezeNet,
+        ZfNet, build_model)
     from reuse_edge.nn.vit import (Attention, LaneSwin, LaneViT, MLP, ViTBlock, WindowBlock)

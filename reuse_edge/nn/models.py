@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['MOBILENET_V1_BLOCKS', 'MOBILENET_V2_SETTINGS', 'SQUEEZE_FIRES', 'BYPASSES', 'MODELS', 'resnet50', 'resnet_style',
-           'LaneResNet', 'SceneNet', 'mobilenet_v1', 'mobilenet_v2', 'mobilenet_style', 'CifarNet', 'SqueezeNet',
-           'ZfNet', 'small_cnn', 'ModelSpec', 'build_model']
+           'LaneResNet', 'SceneNet', 'LaneResNet18', 'mobilenet_v1', 'mobilenet_v2', 'mobilenet_style', 'CifarNet',
+           'SqueezeNet', 'ZfNet', 'small_cnn', 'ModelSpec', 'build_model']
 
 # %% ../../nbs/1_foundations/05_nn_models.ipynb #46d9f1ec
 from collections import OrderedDict
@@ -64,6 +64,31 @@ class SceneNet(LaneResNet):
     def __init__(self, n_classes:int=5, # scene classes
                  width:int=16, # channels of the stem
                 ): super().__init__(n_classes, width)
+
+class LaneResNet18(nn.Module):
+    "ResNet-18 trunk (7x7 stem, max-pool, 4 stages of basic blocks) with an FCN-style head: per-pixel logits at the input size."
+    def __init__(self, out_channels:int=1, # 1 for lane masks, n for classes
+                 width:int=64, # channels of the first stage (doubled at each next stage; 64 is ResNet-18's)
+                 blocks:tuple=(2, 2, 2, 2), # basic blocks per stage (ResNet-18's)
+                ):
+        super().__init__()
+        if width < 1 or not blocks or min(blocks) < 1: raise ValueError(f"need width >= 1 and at least one block per stage, got {width}, {blocks}")
+        widths = [width * 2 ** i for i in range(len(blocks))]
+        self.stem = nn.Sequential(*ConvBNAct(3, width, 7, 2), nn.MaxPool2d(3, 2, 1))
+        stages, cin = [], width
+        for i, (n, cout) in enumerate(zip(blocks, widths)):
+            stages.append(nn.Sequential(*[BasicBlock(cin if j == 0 else cout, cout, 2 if j == 0 and i > 0 else 1) for j in range(n)]))
+            cin = cout
+        self.stages = nn.Sequential(*stages)
+        self.heads = nn.ModuleList(nn.Conv2d(c, out_channels, 1) for c in widths)
+
+    def forward(self, x):
+        f, logits = self.stem(x), None
+        for stage, head in zip(self.stages, self.heads):
+            f = stage(f)
+            y = head(f)
+            logits = y if logits is None else logits + F.interpolate(y, size=logits.shape[-2:], mode="bilinear", align_corners=False)
+        return F.interpolate(logits, size=x.shape[-2:], mode="bilinear", align_corners=False)
 
 # %% ../../nbs/1_foundations/05_nn_models.ipynb #1f7e51ed
 MOBILENET_V1_BLOCKS = ((64, 1), (128, 2), (128, 1), (256, 2), (256, 1), (512, 2),
@@ -209,7 +234,8 @@ class ModelSpec:
 
 MODELS = {
     "resnet50": ModelSpec(resnet50, "resnet", (224, 224)), "resnet_style": ModelSpec(resnet_style, "resnet", (32, 32)),
-    "lane_resnet": ModelSpec(LaneResNet, "resnet", (64, 128)), "scene_net": ModelSpec(SceneNet, "resnet", (64, 128)),
+    "lane_resnet": ModelSpec(LaneResNet, "resnet", (64, 128)), "lane_resnet18": ModelSpec(LaneResNet18, "resnet", (128, 256)),
+    "scene_net": ModelSpec(SceneNet, "resnet", (64, 128)),
     "mobilenet_v1": ModelSpec(mobilenet_v1, "mobilenet", (224, 224)), "mobilenet_v2": ModelSpec(mobilenet_v2, "mobilenet", (224, 224)),
     "mobilenet_style": ModelSpec(mobilenet_style, "mobilenet", (32, 32)),
     "squeezenet": ModelSpec(SqueezeNet, "squeezenet", (32, 32)),

@@ -8,19 +8,17 @@ and fast."""
 # %% auto #0
 __all__ = ['COLUMN_ORDERS', 'ORDER_ALIASES', 'SCOPES', 'canonical_order', 'column_permutation', 'conv_output_size',
            'check_conv_input', 'im2col', 'weight_matrix', 'scope_index', 'im2col_reuse_conv2d', 'PixelReuseStats',
-           'phase', 'pixel_reuse_conv2d']
+           'pixel_reuse_conv2d']
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #cca302b5
 import itertools
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
-from .gemm import ReuseCost, ReuseResult, ReuseStats, check_weight, reuse_matmul
-from .kernels import table_conv
+from .gemm import FLOAT_BYTES, ID_BYTES, ReuseCost, ReuseResult, ReuseStats, check_weight, cluster_centroids, reuse_matmul
+from .kernels import bucket_clusters, phase, table_conv
 from .lsh import Clusters, HyperplaneLSH, SubvectorLSH, cluster
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #f170f537
@@ -115,12 +113,14 @@ def im2col_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input
                        )->ReuseResult: # (output (B, M, OH, OW), ReuseStats)
     "Convolution by reuse GEMM on the im2col matrix (Deep Reuse)."
     check_conv_input(x, weight)
+    if scope not in SCOPES: raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
     B, M, (kh, kw) = x.shape[0], weight.shape[0], weight.shape[2:]
     (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
     OH, OW = conv_output_size(x.shape[2], kh, sh, ph, dh), conv_output_size(x.shape[3], kw, sw, pw, dw)
     rows = im2col(x, (kh, kw), stride, padding, dilation, col_order)
     if clusters is None:
-        with torch.no_grad(): clusters = cluster(lsh.ids(rows), scope_index(B, OH * OW, scope))
+        clusters = bucket_clusters(rows, lsh.hashers[0].planes, lsh.center, OH * OW if scope == "image" and B > 1 else 0) \
+            if lsh.groups == 1 else cluster(lsh.ids(rows), scope_index(B, OH * OW, scope))
     y, stats = reuse_matmul(rows, weight_matrix(weight, col_order), lsh, bias, clusters)
     return ReuseResult(y.view(B, OH, OW, M).permute(0, 3, 1, 2), stats)
 
@@ -133,18 +133,12 @@ class PixelReuseStats(ReuseStats):
 
     def cost(self)->ReuseCost:
         P, C, M, A, N = self.rows, self.row_len, self.out_features, self.kernel_area, self.out_rows
-        return ReuseCost(dense_macs=N * C * A * M, hash_macs=P * C * self.n_bits, gemm_macs=self.clusters * C * A * M,
-                         centroid_adds=P * C, centroid_divs=self.clusters * C, recovery_adds=N * A * M)
-
-@contextmanager
-def phase(timer:dict|None, # phase name -> seconds, accumulated (None: no timing)
-          name:str, # phase name
-         ):
-    "Accumulate the wall time of a block into `timer[name]`."
-    if timer is None: yield; return
-    t0 = time.perf_counter()
-    try: yield
-    finally: timer[name] = timer.get(name, 0.0) + time.perf_counter() - t0
+        f, i, n_c = FLOAT_BYTES, ID_BYTES, self.clusters
+        return ReuseCost(dense_macs=N * C * A * M, hash_macs=P * C * self.n_bits, gemm_macs=n_c * C * A * M,
+                         centroid_adds=P * C, centroid_divs=n_c * C, recovery_adds=N * A * M,
+                         dense_bytes=f * (P * C + C * A * M + N * M), hash_bytes=f * P * C + i * P,
+                         centroid_bytes=f * P * C + i * P + f * n_c * C, gemm_bytes=f * (n_c * C + C * A * M + n_c * A * M),
+                         recovery_bytes=f * n_c * A * M + i * P + f * N * M)
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #16578831
 def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memory avoids a copy)
@@ -158,6 +152,7 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
                       )->ReuseResult: # (output (B, M, OH, OW), PixelReuseStats)
     "Convolution by pixel reuse: cluster input pixels, per-offset lookup tables, table recovery."
     check_conv_input(x, weight)
+    if scope not in SCOPES: raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
     B, C, H, W = x.shape
     M, (kh, kw) = weight.shape[0], tuple(weight.shape[2:])
     if lsh.dim != C: raise ValueError(f"pixel reuse hashes channel vectors: the LSH must have dim={C}, not {lsh.dim}")
@@ -168,11 +163,10 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
     if clusters is not None and clusters.inverse.shape != (1, B * H * W):
         raise ValueError(f"clusters are for {clusters.inverse.shape[1]} pixels, the input has {B * H * W}")
     with phase(timer, "hashing"), torch.no_grad():
-        cl = clusters if clusters is not None else cluster(lsh.ids(pixels), scope_index(B, H * W, scope))
-    inverse, counts = cl.inverse[0], cl.counts
+        cl = clusters if clusters is not None else bucket_clusters(pixels, lsh.planes, lsh.center, H * W if scope == "image" and B > 1 else 0)
+    inverse = cl.inverse[0]
     with phase(timer, "centroids"):
-        sums = pixels.new_zeros(cl.n_clusters + 1, C).index_add(0, inverse, pixels)  # last row stays 0: padding
-        cent = sums / torch.cat([counts, counts.new_ones(1)]).to(x.dtype)[:, None]
+        cent = cluster_centroids(pixels, cl, pad_row=True)  # last row 0: padding
     with phase(timer, "gemm"):
         table = (cent @ weight.permute(1, 2, 3, 0).reshape(C, kh * kw * M)).view(-1, kh * kw, M)
     with phase(timer, "recovery"):

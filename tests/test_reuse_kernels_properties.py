@@ -1,0 +1,83 @@
+"""The fused reuse kernels against the pure-torch reference: the same clusters, centroids and outputs, bit for bit,
+over shapes, settings and thread counts; and the layers built on them."""
+import pytest
+import torch
+import torch.nn as nn
+from hypothesis import given, strategies as st
+
+from reuse_edge.native import use_native
+from reuse_edge.reuse.gemm import cluster_centroids
+from reuse_edge.reuse.kernels import bucket_clusters, fused_ops, table_conv
+from reuse_edge.reuse.layers import ReuseConv2d, ReuseLinear
+from reuse_edge.reuse.lsh import hyperplanes
+
+pytestmark = pytest.mark.skipif(fused_ops() is None, reason="the fused kernels cannot be built here (the fallback is tested in test_native.py)")
+seeds = st.integers(0, 2**31 - 1)
+
+def rows_with_repeats(n, dim, seed, zero_every):
+    "Rows drawn from a few prototypes with small noise, some exactly zero: many ties, as in real activations."
+    g = torch.Generator().manual_seed(seed)
+    proto = torch.randn(max(1, n // 8), dim, generator=g)
+    x = proto[torch.randint(0, proto.shape[0], (n,), generator=g)] + 0.01 * torch.randn(n, dim, generator=g)
+    if zero_every: x[::zero_every] = 0
+    return x
+
+def same_clusters(a, b):
+    return torch.equal(a.inverse, b.inverse) and torch.equal(a.counts, b.counts) and torch.equal(a.offsets, b.offsets)
+
+@given(n_scopes=st.integers(1, 4), per_scope=st.integers(1, 300), dim=st.integers(1, 70), H=st.integers(1, 62),
+       center=st.booleans(), zero_every=st.sampled_from([0, 1, 3, 7]), threads=st.sampled_from([1, 2]), seed=seeds)
+def test_bucket_clusters_and_centroids_match_reference(n_scopes, per_scope, dim, H, center, zero_every, threads, seed):
+    n = n_scopes * per_scope
+    x, planes = rows_with_repeats(n, dim, seed, zero_every), hyperplanes(dim, H, seed=seed)
+    scope_len = per_scope if n_scopes > 1 else 0
+    old = torch.get_num_threads(); torch.set_num_threads(threads)
+    try:
+        with use_native(False):
+            ref = bucket_clusters(x, planes, center, scope_len)
+            ref_cent = cluster_centroids(x, ref, pad_row=True)
+        got = bucket_clusters(x, planes, center, scope_len)
+        assert same_clusters(got, ref)
+        assert torch.equal(cluster_centroids(x, got, pad_row=True), ref_cent)
+        assert torch.equal(cluster_centroids(x, got), ref_cent[:-1])
+    finally: torch.set_num_threads(old)
+
+@given(n_c=st.integers(1, 60), B=st.integers(1, 3), H=st.integers(1, 12), W=st.integers(1, 12), M=st.integers(1, 80),
+       k=st.sampled_from([1, 3, 5]), stride=st.integers(1, 3), padding=st.integers(0, 2), dilation=st.integers(1, 2),
+       bias=st.booleans(), threads=st.sampled_from([1, 2]), seed=seeds)
+def test_table_conv_matches_reference(n_c, B, H, W, M, k, stride, padding, dilation, bias, threads, seed):
+    g = torch.Generator().manual_seed(seed)
+    if (H + 2 * padding - dilation * (k - 1) - 1) < 0 or (W + 2 * padding - dilation * (k - 1) - 1) < 0: return
+    table = torch.cat([torch.randn(n_c, k * k, M, generator=g), torch.zeros(1, k * k, M)])
+    idmap, b = torch.randint(0, n_c, (B, H, W), generator=g), (torch.randn(M, generator=g) if bias else None)
+    old = torch.get_num_threads(); torch.set_num_threads(threads)
+    try:
+        with use_native(False): ref = table_conv(table, idmap, b, (k, k), stride, padding, dilation)
+        assert torch.equal(table_conv(table, idmap, b, (k, k), stride, padding, dilation), ref)
+    finally: torch.set_num_threads(old)
+
+@given(C=st.integers(1, 24), M=st.integers(1, 40), H=st.integers(2, 20), scope=st.sampled_from(["image", "batch"]),
+       center=st.booleans(), stride=st.integers(1, 2), seed=seeds)
+def test_reuse_layers_match_reference(C, M, H, scope, center, stride, seed):
+    "Whole layers: the fused path is the reference path, bit for bit, in inference; float64 always uses the reference."
+    torch.manual_seed(seed)
+    conv, lin = nn.Conv2d(C, M, 3, stride=stride, padding=1), nn.Linear(C, M)
+    x = torch.relu(torch.randn(3, C, 9, 10)).contiguous(memory_format=torch.channels_last)
+    tokens = torch.randn(3, 17, C)
+    rc = ReuseConv2d.from_float(conv, n_bits=H, center=center, scope=scope, seed=seed)
+    rl = ReuseLinear.from_float(lin, n_bits=H, center=center, scope=scope, seed=seed)
+    with torch.no_grad():
+        with use_native(False): ref_c, ref_l = rc(x), rl(tokens)
+        assert torch.equal(rc(x), ref_c) and torch.equal(rl(tokens), ref_l)
+        rc64 = ReuseConv2d.from_float(conv.double(), n_bits=H, center=center, scope=scope, seed=seed)
+        with use_native(False): ref64 = rc64(x.double())
+        assert torch.equal(rc64(x.double()), ref64)
+
+def test_training_uses_the_differentiable_reference():
+    "With a gradient needed, the layers run the reference and gradients reach the weights and the input."
+    torch.manual_seed(0)
+    conv = nn.Conv2d(4, 6, 3, padding=1)
+    rc = ReuseConv2d.from_float(conv, n_bits=8, scope="batch")
+    x = torch.randn(2, 4, 8, 8, requires_grad=True)
+    rc(x).sum().backward()
+    assert x.grad is not None and conv.weight.grad is not None and conv.weight.grad.abs().sum() > 0
