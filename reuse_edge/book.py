@@ -656,13 +656,14 @@ def bench_headline_markdown(runs:dict, # notebook -> its `BenchRun`s (`bench_run
             med, worst = statistics.median(vals), (max(vals) if h.at_most else min(vals))
             met = worst <= h.target if h.at_most else worst > h.target
             bound = f"{'<=' if h.at_most else '>'} {h.target:g}{h.unit}"
-            target = f"{bound}: met in every run" if met else f"{bound}: missed" + ("" if h.at_most else f" (median {med / h.target:.2g} of it)")
+            target = f"{bound}: met in every run" if met else f"{bound}: missed (worst run {worst:.3g}{h.unit}, median {med:.3g}{h.unit})"
         out.append(f"| {label} | {_fig(vals, h.unit)} | {_fig(ideal, 'x') if ideal else '-'} | "
                    f"{_fig([100 * e for e in eff], ' %') if eff else '-'} | {_fig(err, ' %') if err else '-'} | {target or '-'} |")
     dates = sorted(r.started[:10] for r in every if r.started)
     cpus = sorted({r.cpu for r in every if r.cpu})
     loads = [x["load"] for r in every for x in map(parse_bench_line, r.lines) if _num(x.get("load"))]
-    n_runs = ", ".join(f"`{nb}` {len(rs)} run" + "s" * (len(rs) != 1) for nb, rs in runs.items())
+    def suite_runs(rs): return len({(r.started, x.get("run", 0)) for r in rs for x in map(parse_bench_line, r.lines)})
+    n_runs = ", ".join(f"`{nb}` {len(rs)} notebook run" + "s" * (len(rs) != 1) + f" ({suite_runs(rs)} of the suite)" for nb, rs in runs.items())
     when = (dates[0] + (f" to {dates[-1]}" if dates[-1] != dates[0] else "")) if dates else "date not recorded"
     load = f"; 1-minute load average {_fig(loads)} when the timings started" if loads else ""
     head = (f"Measured by the benchmark chapters in full mode ({n_runs}; {when}; "
