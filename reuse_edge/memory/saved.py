@@ -262,7 +262,7 @@ def _pack(self, t:torch.Tensor):
     t0 = time.perf_counter()
     s = self.stats
     s.calls += 1
-    user = self._user()
+    user = "-"
     try:
         if self._is_held(t): s.param_calls += 1; return t
         strided_cpu = t.layout == torch.strided and t.device.type == "cpu"
@@ -276,6 +276,7 @@ def _pack(self, t:torch.Tensor):
                 self._small.add(ptr); s.small_bytes += nb
                 self._live.append((nb, weakref.ref(st)))
             return _Kept(t)
+        user = self._user()  # only the recorded tensors are attributed (parameters and small storages are most calls)
         if not strided_cpu or t.is_quantized or t.is_conj() or t.is_neg() or t.numel() == 0:
             nbytes = t.numel() * t.element_size()
             s.records.append(SavedRecord(tuple(t.shape), t.dtype, t.numel(), nbytes, nbytes, "dense: device/layout/empty", users=[user]))

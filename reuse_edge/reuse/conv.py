@@ -8,7 +8,7 @@ and fast."""
 # %% auto #0
 __all__ = ['COLUMN_ORDERS', 'ORDER_ALIASES', 'SCOPES', 'canonical_order', 'column_permutation', 'conv_output_size',
            'check_conv_input', 'im2col', 'weight_matrix', 'scope_index', 'im2col_reuse_conv2d', 'PixelReuseStats',
-           'pixel_reuse_conv2d']
+           'LayoutCache', 'table_weight', 'table_gemm', 'pixel_projections', 'pixel_reuse_conv2d']
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #cca302b5
 import itertools
@@ -140,6 +140,57 @@ class PixelReuseStats(ReuseStats):
                          centroid_bytes=f * P * C + i * P + f * n_c * C, gemm_bytes=f * (n_c * C + C * A * M + n_c * A * M),
                          recovery_bytes=f * n_c * A * M + i * P + f * N * M)
 
+# %% ../../nbs/2_reuse/14_reuse_conv.ipynb #1deb70a5
+class LayoutCache:
+    "Weights re-laid out for a reuse kernel, kept between calls while the weight is unchanged and no gradient flows through it."
+    def __init__(self): self._store = {}
+
+    @staticmethod
+    def stamp(weight:torch.Tensor)->tuple|None: # what identifies this version of the weight (None: not trackable)
+        try: return (weight.data_ptr(), weight._version, weight.dtype, weight.device, tuple(weight.shape), weight.stride())
+        except RuntimeError: return None  # inference-mode tensors have no version counter
+
+    def get(self, weight:torch.Tensor, # the layer's weight
+            layout:str, # name of the layout (one entry per name)
+            make, # weight -> the re-laid-out tensor
+           )->torch.Tensor:
+        "The layout of `weight`: from the cache when still valid, else made (and cached unless autograd needs it)."
+        if torch.is_grad_enabled() and weight.requires_grad: return make(weight)
+        key, hit = self.stamp(weight), self._store.get(layout)
+        if key is not None and hit is not None and hit[0] == key: return hit[1]
+        with torch.no_grad(): out = make(weight).contiguous()
+        if key is not None: self._store[layout] = (key, out)
+        return out
+
+    def clear(self): self._store.clear()
+    def __len__(self): return len(self._store)
+    def __repr__(self): return f"LayoutCache({sorted(self._store)})"
+
+def table_weight(weight:torch.Tensor, # (M, C, kh, kw)
+                )->torch.Tensor: # (kh*kw*M, C, 1, 1), channels_last: a 1x1 convolution that gives every offset's table
+    "The convolution weight as pixel reuse's table GEMM reads it: kernel offsets and output channels as 1x1 filters."
+    M, C, kh, kw = weight.shape
+    return weight.permute(2, 3, 0, 1).reshape(kh * kw * M, C, 1, 1).contiguous(memory_format=torch.channels_last)
+
+def table_gemm(centroids:torch.Tensor, # (n, C) centroids
+               tw:torch.Tensor, # table_weight of the convolution
+              )->torch.Tensor: # (n, kh*kw*M) = centroids @ W_g for every offset g, row-major
+    "The table GEMM as a oneDNN 1x1 convolution over an n x 1 channels_last image (faster than sgemm at these shapes)."
+    n, C = centroids.shape
+    out = F.conv2d(centroids.view(1, n, 1, C).permute(0, 3, 1, 2), tw)
+    return out.permute(0, 2, 3, 1).reshape(n, -1)
+
+# %% ../../nbs/2_reuse/14_reuse_conv.ipynb #d98b7ffa
+def pixel_projections(x:torch.Tensor, # (B, C, H, W) feature map
+                      planes:torch.Tensor, # (C, n_bits) hash planes
+                     )->torch.Tensor: # (B*H*W, n_bits): pixels (rows in NHWC order) @ planes
+    "Every pixel's projections on the hash planes, as a oneDNN 1x1 convolution over the feature map."
+    if x.ndim != 4 or planes.ndim != 2 or planes.shape[0] != x.shape[1]:
+        raise ValueError(f"planes must be (C={x.shape[1] if x.ndim == 4 else '?'}, n_bits) for a (B, C, H, W) map, got {tuple(planes.shape)} and {tuple(x.shape)}")
+    n_bits = planes.shape[1]
+    out = F.conv2d(x.detach(), planes.t().to(x.dtype).reshape(n_bits, -1, 1, 1))
+    return out.permute(0, 2, 3, 1).reshape(-1, n_bits)  # a view when x is channels_last
+
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #16578831
 def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memory avoids a copy)
                        weight:torch.Tensor, # (M, C, kh, kw)
@@ -149,6 +200,7 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
                        scope:str="image", # "image" or "batch"
                        timer:dict|None=None, # accumulate per-phase wall times here
                        clusters:Clusters|None=None, # precomputed clusters of the B*H*W pixels (default: hash now)
+                       layouts:LayoutCache|None=None, # keeps the table weight between calls (None: made on every call)
                       )->ReuseResult: # (output (B, M, OH, OW), PixelReuseStats)
     "Convolution by pixel reuse: cluster input pixels, per-offset lookup tables, table recovery."
     check_conv_input(x, weight)
@@ -163,12 +215,14 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
     if clusters is not None and clusters.inverse.shape != (1, B * H * W):
         raise ValueError(f"clusters are for {clusters.inverse.shape[1]} pixels, the input has {B * H * W}")
     with phase(timer, "hashing"), torch.no_grad():
-        cl = clusters if clusters is not None else bucket_clusters(pixels, lsh.planes, lsh.center, H * W if scope == "image" and B > 1 else 0)
+        cl = clusters if clusters is not None else bucket_clusters(pixels, lsh.planes, lsh.center, H * W if scope == "image" and B > 1 else 0,
+                                                                   raw=pixel_projections(x, lsh.planes))
     inverse = cl.inverse[0]
     with phase(timer, "centroids"):
         cent = cluster_centroids(pixels, cl, pad_row=True)  # last row 0: padding
     with phase(timer, "gemm"):
-        table = (cent @ weight.permute(1, 2, 3, 0).reshape(C, kh * kw * M)).view(-1, kh * kw, M)
+        tw = layouts.get(weight, "table", table_weight) if layouts is not None else table_weight(weight)
+        table = table_gemm(cent, tw).view(-1, kh * kw, M)
     with phase(timer, "recovery"):
         out = table_conv(table, inverse.view(B, H, W), bias, (kh, kw), stride, padding, dilation)
     return ReuseResult(out, PixelReuseStats(B * H * W, C, M, C, 1, lsh.n_bits, cl.n_clusters, cl, out_rows=B * OH * OW, kernel_area=kh * kw))

@@ -275,6 +275,7 @@ def bucket_clusters(rows:torch.Tensor, # (N, D) float rows to cluster
                     planes:torch.Tensor, # (D, H) hash planes
                     center:bool=False, # hash rows - mean(rows)
                     scope_len:int=0, # > 0: rows merge only within consecutive blocks of this many rows
+                    raw:torch.Tensor|None=None, # (N, H) rows @ planes computed elsewhere (e.g. `pixel_projections`); None: here
                    )->Clusters:
     "Bucket ids (Eq. 1) and clusters of the rows: the fused kernel, or `cluster(bucket_ids(...))` (the same clusters)."
     if rows.ndim != 2 or planes.ndim != 2 or planes.shape[0] != rows.shape[1]:
@@ -286,8 +287,9 @@ def bucket_clusters(rows:torch.Tensor, # (N, D) float rows to cluster
     with torch.no_grad():
         if ops is None:
             scope = torch.arange(n_scopes).repeat_interleave(scope_len) if scope_len and n_scopes > 1 else None
-            return cluster(bucket_ids(rows, planes, center), scope)
-        raw = rows.detach() @ planes.to(rows.dtype)  # the reference's projection, so the bits are the same
+            return cluster(bucket_ids(rows, planes, center, raw), scope)
+        if raw is None: raw = rows.detach() @ planes.to(rows.dtype)  # the reference's projection, so the bits are the same
+        elif raw.shape != (N, H): raise ValueError(f"raw projections must have shape {(N, H)}, got {tuple(raw.shape)}")
         mean = raw.mean(-2) if center else raw.new_empty(0)
         inverse, counts = ops.hash_cluster(raw, mean, rows.detach(), scope_len if n_scopes > 1 else 0)
     return Clusters(inverse.view(1, -1), counts, torch.tensor([0, counts.numel()]))

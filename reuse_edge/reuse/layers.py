@@ -24,7 +24,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..nn.vit import MLP, Attention, ViTBlock
-from .conv import (SCOPES, _check_pos_int, canonical_order, im2col, im2col_reuse_conv2d, pixel_reuse_conv2d,
+from .conv import (SCOPES, LayoutCache, _check_pos_int, canonical_order, im2col, im2col_reuse_conv2d, pixel_reuse_conv2d,
                                    scope_index)
 from .kernels import bucket_clusters, phase
 from .gemm import ReuseCost, ReuseResult, ReuseStats, cluster_centroids, reuse_matmul
@@ -260,7 +260,7 @@ class ReuseConv2d(ReuseConvBase):
         if mode not in CONV_MODES: raise ValueError(f"mode must be one of {CONV_MODES}, got {mode!r}")
         if mode == "pixel":
             for name in ("stride", "padding", "dilation"): _single(getattr(self, name), name)
-        self.mode, self.seed = mode, seed
+        self.mode, self.seed, self.layouts = mode, seed, LayoutCache()
         _init_state(self)
         self.pattern = pattern
 
@@ -294,7 +294,7 @@ class ReuseConv2d(ReuseConvBase):
         if self.mode == "pixel":
             y, self.last_stats = pixel_reuse_conv2d(x, self.weight, self.bias, self.lsh, _single(self.stride, "stride"),
                                                     _single(self.padding, "padding"), _single(self.dilation, "dilation"),
-                                                    p.scope, timer=self.timer, clusters=self.fixed_clusters)
+                                                    p.scope, timer=self.timer, clusters=self.fixed_clusters, layouts=self.layouts)
             self.last_rows = x.permute(0, 2, 3, 1).reshape(-1, x.shape[1]) if self.record else None
         else:
             y, self.last_stats = im2col_reuse_conv2d(x, self.weight, self.bias, self.lsh, self.stride, self.padding,

@@ -64,12 +64,15 @@ def hyperplanes(dim:int, # length of the vectors to hash
 def bucket_ids(x:torch.Tensor, # (..., n, dim) vectors to hash, one group per leading index
                planes:torch.Tensor, # (dim, H) hash planes
                center:bool=False, # hash x - mean over the n vectors of each group instead of x
+               raw:torch.Tensor|None=None, # (..., n, H) x @ planes computed elsewhere (e.g. by a faster kernel); None: here
               )->torch.Tensor: # (..., n) int64 bucket ids in [0, 2^H]; 2^H marks exactly-zero vectors
     "Sign-projection bucket id of every vector (Eq. 1), zero vectors in a bucket of their own."
     if planes.ndim != 2 or planes.shape[0] != x.shape[-1]:
         raise ValueError(f"hash planes must have shape ({x.shape[-1]}, H), got {tuple(planes.shape)}")
+    if raw is not None and raw.shape != (*x.shape[:-1], planes.shape[1]):
+        raise ValueError(f"raw projections must have shape {(*x.shape[:-1], planes.shape[1])}, got {tuple(raw.shape)}")
     with torch.no_grad():
-        raw = x.detach() @ planes.to(x.dtype)
+        raw = x.detach() @ planes.to(x.dtype) if raw is None else raw.detach()
         proj = raw - raw.mean(-2, keepdim=True) if center else raw  # (x - mean) @ A = x @ A - mean(x @ A)
         ids = pack_bits(proj > 0)
         return torch.where(x.detach().any(-1), ids, torch.full_like(ids, 2 ** planes.shape[1]))
