@@ -7,7 +7,7 @@ Modules:
 - `reuse_edge.cost.counters`: A per-layer cost counter for any torch model (forward hooks, results as a table), and the counts of the three reference architectures of the cost chapters (MobileNetV1, MobileNetV2, ResNet-50). The next section (`41_cost_crosscheck`) checks the counts against `torch.utils.flop_counter` and ptflops.
 - `reuse_edge.experiments.genreuse`: The four networks GenReuse evaluates, at 32x32: CifarNet, SqueezeNet without and with bypass, and ZfNet adapted to 32x32 - trained on the seeded synthetic image set (or CIFAR-10 from `DATA_DIR`), with their reuse layers named as in the paper, MAC counts, and a small on-disk cache so that the later chapters train each model once.
 - `reuse_edge.experiments.genreuse_layers`: Per-layer tables in the style of Table 1 - for each reuse layer of CifarNet, ZfNet and SqueezeNet, the patterns the selection workflow shortlists, with $L$, $H$, direction, $r_t$, emulated speed-up against CMSIS-NN and against conventional reuse, and the accuracy difference - then the order (Fig. 11) and direction (Fig. 12) studies on CifarNet, and the arithmetic of the paper's Table 1.
-- `reuse_edge.experiments.reuse_e2e`: The paper's headline measured where it is made: a ResNet-18 lane network (channels 64-512) on 128x256 frames of synthetic drives, trained, converted to pixel reuse, SA-trained as in Algorithm 1, and timed against its dense self side by side on clips of 8 consecutive frames - F1, compression, measured speed-up next to the cost model's ideal, and where the time goes, layer by layer and phase by phase.
+- `reuse_edge.experiments.reuse_e2e`: The paper's headline measured where it is made: a ResNet-18 lane network (channels 64-512) on 128x256 frames of synthetic drives, trained, converted to pixel reuse, SA-trained as in Algorithm 1, and timed against its dense self side by side on clips of 8 consecutive frames, with every convertible layer on reuse and deployed (reuse kept only where a layer measures faster) - F1, compression, measured speed-up next to the cost model's ideal, and where the time goes, layer by layer and phase by phase.
 - `reuse_edge.experiments.table2`: The paper's main experiment redone on synthetic drives: original models, fine-tuned with reuse in the loop **without** the regularisers (the control the paper lacks), with Eq. 1, with Eq. 2, and with both - for a ResNet-style, a ViT-style and a Swin-style lane model and a scene parser, in FP32 and 8-bit - with accuracy under exact and reuse inference, compression, MAC speed-up and measured wall-clock speed-up; then the ablation, a lambda sweep and the frame-window sweep of Fig. 7.
 - `reuse_edge.lowprec.pikelpn`: PikeLPN on the shared quantisers (linear with an arbitrary or power-of-two scale, power-of-two weights, fixed-point activations, straight-through gradients): QuantNorm with the sign error of Eqs. 3.6/3.8 fixed, double quantisation, the separable PikeLPN block and a small PikeLPN-style network trained on synthetic images: the Table 3.6 ablation and the batch-norm comparison as trends, and a power-of-two weight times an integer activation as a bit shift, bit-exact.
 - `reuse_edge.memory.bench`: Throughput of compress + decompress next to a plain memory copy, compression versus recomputing an activation as tensors grow (Fig. 4.12), and the overhead of lossless compression on a whole training step - with what dominates it, the size policy's trade of bytes for time, and the alternative implementations measured against it.
@@ -69,6 +69,14 @@ _EXPORTS = {
     **dict.fromkeys(["SensorConfig", "sensor_config", "TABLE5_1", "ActivityScript", "simulate_raw", "emulate_stream", "load_uci_har"], "reuse_edge.data.accel"),
     **dict.fromkeys(["stream_features", "HarMLP", "train_classifier", "PowerTable", "bmi160_power_table", "design_space", "Spot",
                      "SpotConfidence", "IntensityPolicy", "simulate_loop", "time_in_state"], "reuse_edge.adaptive.sense"),
+    **dict.fromkeys(["GlyphSceneSpec", "glyph_scenes", "load_coco_bags"], "reuse_edge.data.scenes"),
+    **dict.fromkeys(["context_clusters", "ContextClusters", "cooccurrence", "select_branches", "StaticDetector", "AdaptiveDetector",
+                     "BranchController", "coco_map", "mode_cost", "train_static_detector", "train_adaptive_detector"], "reuse_edge.adaptive.con"),
+    **dict.fromkeys(["MTLScenes", "mtl_scenes", "load_pascal_mtl"], "reuse_edge.data.mtl"),
+    **dict.fromkeys(["MTLViT", "MTLConfig", "add_policy", "AdaptiveBlock", "TokensSelect", "BlockSelect", "gumbel_sigmoid",
+                     "combine_task_masks", "ComputeTarget", "COMPUTE_TARGETS", "mtl_flops", "MTLFlops", "delta_m", "evaluate_mtl",
+                     "MTLEval", "train_static", "warmup_policy", "co_train"], "reuse_edge.adaptive.mtl"),
+    **dict.fromkeys(["train_suite"], "reuse_edge.experiments.adamtl"),
     # hardware-aware design
     **dict.fromkeys(["MPNet", "train_mpnet", "fold_bn", "truth_tables", "LayerTable", "ISF", "hit_stats"], "reuse_edge.logic.truth"),
     **dict.fromkeys(["prune_inputs", "drop_rows", "reduce_layer", "optimize_thresholds"], "reuse_edge.logic.prune"),
@@ -91,6 +99,18 @@ _SUBPACKAGE_ONLY = {
     **dict.fromkeys(["FeatureSpec", "windows_features", "memory_bytes", "Prediction", "classify", "DesignSpace", "Policy", "AlwaysOn",
                      "SPOT_STATES", "DEFAULT_CONFIDENCE", "LoopResult", "run_loop", "mean_current", "SENSOR_CURRENTS_UA"], "reuse_edge.adaptive.sense"),
     **dict.fromkeys(["har_dataset", "threshold_sweep", "run_policy", "ThresholdSweep", "PolicyRun"], "reuse_edge.experiments.adasense"),
+    **dict.fromkeys(["GlyphScenes", "CocoBags", "write_coco_instances", "SHAPES", "GLYPH_COLORS", "GLYPH_NAMES"], "reuse_edge.data.scenes"),
+    **dict.fromkeys(["common_classes", "layout_stability", "LayoutStability", "cluster_ari", "branch_miss_rate", "dominant_cluster",
+                     "compression_factor", "branch_width", "GridHead", "SceneBackbone", "Detections", "MapResult", "ModeCost",
+                     "CLUSTER_DEFAULTS", "conditional_probability", "decode_grid", "merge_detections", "grid_targets", "grid_loss",
+                     "controller_accuracy"], "reuse_edge.adaptive.con"),
+    **dict.fromkeys(["change_pct", "efficiency_pct", "paired_map_se"], "reuse_edge.experiments.adacon"),
+    **dict.fromkeys(["MTL_TASKS", "MTL_CLASSES", "PART_CLASSES", "IGNORE", "LIGHT", "PASCAL_MTL_DIRS", "height_normals",
+                     "write_pascal_mtl_like"], "reuse_edge.data.mtl"),
+    **dict.fromkeys(["TASK_CHANNELS", "TASK_WEIGHTS", "LOWER_IS_BETTER", "SAL_THRESHOLDS", "SAL_BETA2", "check_tasks", "PatchMerging",
+                     "MTLPolicy", "PolicyMasks", "MTLOutput", "random_masks", "flop_counter_flops", "task_losses", "active_fractions",
+                     "efficiency_loss", "mtl_loss", "AlternatingTasks", "CoTraining"], "reuse_edge.adaptive.mtl"),
+    **dict.fromkeys(["ADAPTIVE_RUNS", "SuiteConfig", "SuiteResult", "train_adaptive", "bootstrap_delta_m"], "reuse_edge.experiments.adamtl"),
     **dict.fromkeys(["digits_bits", "BitSign", "FoldedLayer", "patches", "row_keys", "HitStats", "hit_rate"], "reuse_edge.logic.truth"),
     **dict.fromkeys(["AccuracyEstimate", "kept_inputs", "DropResult", "MISS_POLICIES", "LUTLayer", "ThresholdSearch"], "reuse_edge.logic.prune"),
     **dict.fromkeys(["greedy_cover", "EXHAUSTIVE_LIMIT", "Verification", "neuron_disagreement", "minimize_layer"], "reuse_edge.logic.minimize"),
@@ -132,7 +152,7 @@ _SUBPACKAGE_ONLY = {
     **dict.fromkeys(["book_data", "pretrained", "Pretrained"], "reuse_edge.experiments.genreuse"),
     **dict.fromkeys(["model_costs", "evaluate_both", "measured_speedup", "ModelCosts", "AccuracyPair"], "reuse_edge.experiments.table2"),
     **dict.fromkeys(["speedup_at_accuracy", "gain_at_latency"], "reuse_edge.experiments.genreuse_e2e"),
-    **dict.fromkeys(["E2EConfig", "E2EResult", "LaneModels", "lane_models", "measure_e2e"], "reuse_edge.experiments.reuse_e2e"),
+    **dict.fromkeys(["E2EConfig", "E2EResult", "LaneModels", "lane_models", "measure_e2e", "deploy"], "reuse_edge.experiments.reuse_e2e"),
     **dict.fromkeys(["table36_scheme", "pikelpn_scheme"], "reuse_edge.experiments.pikelpn_tables"),
 }
 
