@@ -2397,6 +2397,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                       'reuse_edge.reuse.lsh.aggregate_compression': ( '2_reuse/reuse_lsh.html#aggregate_compression',
                                                                                       'reuse_edge/reuse/lsh.py'),
                                       'reuse_edge.reuse.lsh.bucket_ids': ('2_reuse/reuse_lsh.html#bucket_ids', 'reuse_edge/reuse/lsh.py'),
+                                      'reuse_edge.reuse.lsh.check_raw': ('2_reuse/reuse_lsh.html#check_raw', 'reuse_edge/reuse/lsh.py'),
                                       'reuse_edge.reuse.lsh.check_rows': ('2_reuse/reuse_lsh.html#check_rows', 'reuse_edge/reuse/lsh.py'),
                                       'reuse_edge.reuse.lsh.cluster': ('2_reuse/reuse_lsh.html#cluster', 'reuse_edge/reuse/lsh.py'),
                                       'reuse_edge.reuse.lsh.hyperplanes': ('2_reuse/reuse_lsh.html#hyperplanes', 'reuse_edge/reuse/lsh.py'),

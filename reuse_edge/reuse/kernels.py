@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 from ..native import native_ops
-from .lsh import MAX_BITS, Clusters, bucket_ids, cluster
+from .lsh import MAX_BITS, Clusters, bucket_ids, check_raw, cluster
 
 # %% ../../nbs/2_reuse/13_reuse_kernels.ipynb #6c99c954
 def kernel_windows(idmap:torch.Tensor, # (B, H, W) int64 cluster of every input pixel
@@ -288,8 +288,8 @@ def bucket_clusters(rows:torch.Tensor, # (N, D) float rows to cluster
         if ops is None:
             scope = torch.arange(n_scopes).repeat_interleave(scope_len) if scope_len and n_scopes > 1 else None
             return cluster(bucket_ids(rows, planes, center, raw), scope)
+        check_raw(raw, rows, planes)
         if raw is None: raw = rows.detach() @ planes.to(rows.dtype)  # the reference's projection, so the bits are the same
-        elif raw.shape != (N, H): raise ValueError(f"raw projections must have shape {(N, H)}, got {tuple(raw.shape)}")
         mean = raw.mean(-2) if center else raw.new_empty(0)
         inverse, counts = ops.hash_cluster(raw, mean, rows.detach(), scope_len if n_scopes > 1 else 0)
     return Clusters(inverse.view(1, -1), counts, torch.tensor([0, counts.numel()]))
