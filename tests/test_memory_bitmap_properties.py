@@ -138,17 +138,18 @@ def _packed(c):
 @settings(max_examples=60, deadline=None)
 @given(dtype=st.sampled_from(PATH_DTYPES), n=st.one_of(st.integers(0, 70), st.integers(70, 5000)), density=st.floats(0, 1),
        seed=st.integers(0, 2**32 - 1), signed_zeros=st.booleans(), only_if_smaller=st.booleans(), vec=st.booleans(),
-       threads=st.sampled_from([1, 2]), block=st.sampled_from([64, 128, 1 << 15]), sample=st.sampled_from([0, 8]))
-def test_compiled_and_reference_paths_agree(dtype, n, density, seed, signed_zeros, only_if_smaller, vec, threads, block, sample):
+       threads=st.sampled_from([1, 2]), block=st.sampled_from([64, 128, 1 << 15]), sample=st.sampled_from([0, 8]),
+       min_saving=st.sampled_from([0.0, 0.2, 0.5]))
+def test_compiled_and_reference_paths_agree(dtype, n, density, seed, signed_zeros, only_if_smaller, vec, threads, block, sample, min_saving):
     x = random_special_tensor((n,), dtype, density, np.random.default_rng(seed))
     with use_native(False):
-        ref = _compress(x, signed_zeros, only_if_smaller, threads, sample)
+        ref = _compress(x, signed_zeros, only_if_smaller, threads, sample, min_saving)
     old = bmod.BITMAP_VECTOR, bmod.BITMAP_BLOCK, bmod.BITMAP_PARALLEL_MIN
     bmod.BITMAP_VECTOR, bmod.BITMAP_BLOCK, bmod.BITMAP_PARALLEL_MIN = vec, block, (0 if threads == 2 else old[2])
     torch_threads = torch.get_num_threads()
     torch.set_num_threads(threads)
     try:
-        got = _compress(x, signed_zeros, only_if_smaller, threads, sample)
+        got = _compress(x, signed_zeros, only_if_smaller, threads, sample, min_saving)
         assert (_packed(got[0]), got[1]) == (_packed(ref[0]), ref[1])  # same bytes, same count, same decision
         if got[0] is not None:
             y = decompress(got[0], threads=threads)

@@ -260,13 +260,13 @@ BM_VEC(int32_t, v4) BM_VEC(int16_t, v2) BM_VEC(int64_t, v8)
 
 template <typename U>
 static std::tuple<at::Tensor, at::Tensor, int64_t> pack_impl(const at::Tensor& x, int64_t m, int64_t parts, int64_t BLOCK, bool vec,
-                                                              bool only_if_smaller, int64_t sample) {
+                                                              int64_t max_bytes, int64_t sample, double min_zero) {
   const int64_t n = x.numel(), nb = (n + BLOCK - 1) / BLOCK;
   const U* xp = static_cast<const U*>(x.data_ptr());
-  if (sample > 0 && n > 4 * sample) {  // a strided sample with under half the break-even zero fraction: clearly dense, stop
+  if (sample > 0 && n > 4 * sample) {  // a strided sample with a zero fraction under min_zero: clearly not worth it, stop
     int64_t step = n / sample, len = 0, zeros = 0;
     for (int64_t i = 0; i < n; i += step, len++) zeros += (xp[i] & (U)m) == 0;
-    if (zeros * 16 * (int64_t)sizeof(U) < len) return {at::empty({0}, x.options().dtype(at::kByte)), at::empty({0}, x.options().dtype(int_type(sizeof(U)))), -1};
+    if ((double)zeros < min_zero * (double)len) return {at::empty({0}, x.options().dtype(at::kByte)), at::empty({0}, x.options().dtype(int_type(sizeof(U)))), -1};
   }
   at::Tensor bitmap = at::empty({(n + 7) / 8}, x.options().dtype(at::kByte));
   uint8_t* bp = bitmap.data_ptr<uint8_t>();
@@ -279,7 +279,7 @@ static std::tuple<at::Tensor, at::Tensor, int64_t> pack_impl(const at::Tensor& x
   });
   for (int64_t b = 0; b < nb; b++) off[b + 1] += off[b];
   const int64_t nnz = off[nb];
-  if (only_if_smaller && (n + 7) / 8 + nnz * (int64_t)sizeof(U) >= n * (int64_t)sizeof(U))
+  if (max_bytes >= 0 && (n + 7) / 8 + nnz * (int64_t)sizeof(U) >= max_bytes)
     return {at::empty({0}, bitmap.options()), at::empty({0}, x.options().dtype(int_type(sizeof(U)))), nnz};
   at::Tensor values = at::empty({nnz}, x.options().dtype(int_type(sizeof(U))));
   U* vp = values.data_ptr<U>();
@@ -292,18 +292,19 @@ static std::tuple<at::Tensor, at::Tensor, int64_t> pack_impl(const at::Tensor& x
   return {bitmap, values, nnz};
 }
 
-// pack(x, mask, parts, block, vec, only_if_smaller, sample) -> (bitmap, values, nnz): x is any contiguous tensor, read as the
+// pack(x, mask, parts, block, vec, max_bytes, sample, min_zero) -> (bitmap, values, nnz): x is any contiguous tensor, read as the
 // raw bits of its items; values holds the raw bits of the non-zeros as integers of the item size. An element is non-zero when (bits & mask) != 0 (mask = -1: any bit; the sign bits cleared: the value test of floats).
-// sample > 0: first test every (n / sample)-th element, and give up (nnz = -1) when they show a clearly dense tensor.
-static std::tuple<at::Tensor, at::Tensor, int64_t> pack(const at::Tensor& x, int64_t m, int64_t parts, int64_t block, bool vec, bool only_if_smaller,
-                                                         int64_t sample) {
+// max_bytes >= 0: give up (empty tensors, the true nnz) unless ceil(n/8) + nnz * itemsize < max_bytes (n * itemsize: only if smaller).
+// sample > 0: first test every (n / sample)-th element, and give up (nnz = -1) when under min_zero of them are zero.
+static std::tuple<at::Tensor, at::Tensor, int64_t> pack(const at::Tensor& x, int64_t m, int64_t parts, int64_t block, bool vec, int64_t max_bytes,
+                                                         int64_t sample, double min_zero) {
   TORCH_CHECK(x.is_contiguous() && x.device().is_cpu(), "pack takes a contiguous CPU tensor");
   TORCH_CHECK(block > 0 && block % 64 == 0, "pack: block must be a positive multiple of 64, got ", block);
   switch (x.element_size()) {  // the raw bits, whatever the dtype
-    case 1: return pack_impl<uint8_t>(x, m, parts, block, vec, only_if_smaller, sample);
-    case 2: return pack_impl<int16_t>(x, m, parts, block, vec, only_if_smaller, sample);
-    case 4: return pack_impl<int32_t>(x, m, parts, block, vec, only_if_smaller, sample);
-    case 8: return pack_impl<int64_t>(x, m, parts, block, vec, only_if_smaller, sample);
+    case 1: return pack_impl<uint8_t>(x, m, parts, block, vec, max_bytes, sample, min_zero);
+    case 2: return pack_impl<int16_t>(x, m, parts, block, vec, max_bytes, sample, min_zero);
+    case 4: return pack_impl<int32_t>(x, m, parts, block, vec, max_bytes, sample, min_zero);
+    case 8: return pack_impl<int64_t>(x, m, parts, block, vec, max_bytes, sample, min_zero);
     default: TORCH_CHECK(false, "pack takes items of 1, 2, 4 or 8 bytes, got ", x.element_size());
   }
 }
@@ -347,7 +348,7 @@ static void unpack(const at::Tensor& bitmap, const at::Tensor& values, at::Tenso
 static bool vectorised() { return BM_AVX512; }
 
 TORCH_LIBRARY(reuse_edge_bitmap, m) {
-  m.def("pack(Tensor x, int mask, int parts, int block, bool vec, bool only_if_smaller, int sample) -> (Tensor, Tensor, int)", pack);
+  m.def("pack(Tensor x, int mask, int parts, int block, bool vec, int max_bytes, int sample, float min_zero) -> (Tensor, Tensor, int)", pack);
   m.def("unpack(Tensor bitmap, Tensor values, Tensor(a!) out, int parts, int block, bool vec) -> ()", unpack);
   m.def("vectorised() -> bool", vectorised);
 }
@@ -413,37 +414,48 @@ class BitmapTensor:
                 f"({self.density:.1%}), {self.nbytes} bytes vs {self.dense_nbytes} dense)")
 
 # %% ../../nbs/3_lowprec_memory/50_memory_bitmap.ipynb #2905bce4
-def _compress(x:torch.Tensor, signed_zeros:bool, only_if_smaller:bool, threads:int|None, sample:int=0)->tuple:
+def _limits(n:int, # elements
+            k:int, # bytes per element
+            only_if_smaller:bool, # give up unless the bitmap form saves bytes
+            min_saving:float=0.0, # ... and saves more than this fraction of the dense bytes
+           )->tuple: # (max_bytes, min_zero) for the kernels
+    "The give-up rules: kept iff ceil(n/8) + nnz*k < max_bytes (-1: always kept); the sample stops under a zero fraction of min_zero."
+    if not 0 <= min_saving < 1: raise ValueError(f"min_saving must be in [0, 1), got {min_saving!r}")
+    dense = n * k
+    # the sample stops a clearly hopeless tensor: under half the zero fraction the rule needs (0: half the break-even)
+    return (dense - math.floor(min_saving * dense) if only_if_smaller else -1), (min_saving + 1 / (8 * k)) / 2
+
+def _compress(x:torch.Tensor, signed_zeros:bool, only_if_smaller:bool, threads:int|None, sample:int=0, min_saving:float=0.0)->tuple:
     "compress, also returning the non-zero count (known even when the result is None; None when the sample stopped it)."
     _check_tensor(x)
     mask = _nonzero_mask(x.dtype, signed_zeros)
+    max_bytes, min_zero = _limits(x.numel(), x.element_size(), only_if_smaller, min_saving)
     ops = bitmap_ops() if x.element_size() in _INT_VIEW else None
-    if ops is not None: return _pack_native(ops, x, tuple(x.shape), x.dtype, only_if_smaller, threads, mask, sample)
+    if ops is not None: return _pack_native(ops, x, tuple(x.shape), x.dtype, max_bytes, threads, mask, sample, min_zero)
     bits = _bits(x)
-    if _sampled_dense(bits, mask, sample): return None, None
+    if _sampled_dense(bits, mask, sample, min_zero): return None, None
     value_test = (not signed_zeros) and (x.is_floating_point() or x.is_complex())
     flat_mask = (x.detach().reshape(-1) != 0).numpy() if value_test else None
-    return _compress_bits(bits, tuple(x.shape), x.dtype, x.element_size(), only_if_smaller, threads, flat_mask)
+    return _compress_bits(bits, tuple(x.shape), x.dtype, x.element_size(), max_bytes, threads, flat_mask)
 
-def _pack_native(ops, x:torch.Tensor, shape:tuple, dtype:torch.dtype, only_if_smaller:bool, threads:int|None, mask:int,
-                 sample:int=0)->tuple:
+def _pack_native(ops, x:torch.Tensor, shape:tuple, dtype:torch.dtype, max_bytes:int, threads:int|None, mask:int,
+                 sample:int=0, min_zero:float=0.0)->tuple:
     "The work of compress in the compiled kernel (it reads the raw bits of any contiguous tensor): (BitmapTensor or None, nnz or None)."
     n, k = x.numel(), x.element_size()
-    bitmap, values, nnz = ops.pack.default(x, mask, _parts(n, threads), BITMAP_BLOCK, BITMAP_VECTOR, only_if_smaller, sample)
+    bitmap, values, nnz = ops.pack.default(x, mask, _parts(n, threads), BITMAP_BLOCK, BITMAP_VECTOR, max_bytes, sample, min_zero)
     if nnz < 0: return None, None  # the sample showed a clearly dense tensor
-    if only_if_smaller and math.ceil(n / 8) + nnz * k >= n * k: return None, nnz
+    if max_bytes >= 0 and math.ceil(n / 8) + nnz * k >= max_bytes: return None, nnz
     return BitmapTensor(shape, dtype, bitmap.numpy(), values.numpy()), nnz
 
-def _sampled_dense(bits:np.ndarray, mask:int, sample:int)->bool:
-    "Reference of the kernels' sample: every (n // sample)-th element shows under half the break-even zero fraction."
+def _sampled_dense(bits:np.ndarray, mask:int, sample:int, min_zero:float)->bool:
+    "Reference of the kernels' sample: every (n // sample)-th element, under a zero fraction of min_zero."
     n = bits.shape[0]
     if sample <= 0 or n <= 4 * sample: return False
     smp = bits[::n // sample]
     nonzero = smp.any(axis=1) if smp.ndim == 2 else (smp & np.asarray(mask).astype(smp.dtype)) != 0
-    itemsize = smp.dtype.itemsize * (smp.shape[1] if smp.ndim == 2 else 1)
-    return (len(smp) - int(np.count_nonzero(nonzero))) * 16 * itemsize < len(smp)
+    return float(len(smp) - int(np.count_nonzero(nonzero))) < min_zero * float(len(smp))
 
-def _compress_bits(bits:np.ndarray, shape:tuple, dtype:torch.dtype, itemsize:int, only_if_smaller:bool,
+def _compress_bits(bits:np.ndarray, shape:tuple, dtype:torch.dtype, itemsize:int, max_bytes:int,
                    threads:int|None, flat_mask:np.ndarray|None=None)->tuple:
     "The reference (numpy) work of compress on the raw bits of a tensor (no checks): (BitmapTensor or None, nnz)."
     n = bits.shape[0]
@@ -451,7 +463,7 @@ def _compress_bits(bits:np.ndarray, shape:tuple, dtype:torch.dtype, itemsize:int
         m = flat_mask if flat_mask is not None else (bits != 0)
         if m.ndim == 2: m = m.any(axis=1)
         nnz = int(np.count_nonzero(m))
-        if only_if_smaller and math.ceil(n / 8) + nnz * itemsize >= n * itemsize: return None, nnz
+        if max_bytes >= 0 and math.ceil(n / 8) + nnz * itemsize >= max_bytes: return None, nnz
         return BitmapTensor(shape, dtype, np.packbits(m), np.compress(m, bits, axis=0)), nnz
     parts = _chunks(n, _threads_for(n, threads))
     nt = len(parts)
@@ -462,7 +474,7 @@ def _compress_bits(bits:np.ndarray, shape:tuple, dtype:torch.dtype, itemsize:int
         return m, int(np.count_nonzero(m))
     scanned = _run(scan, parts, nt)
     nnz = sum(c for _, c in scanned)
-    if only_if_smaller and math.ceil(n / 8) + nnz * itemsize >= n * itemsize: return None, nnz
+    if max_bytes >= 0 and math.ceil(n / 8) + nnz * itemsize >= max_bytes: return None, nnz
     values = np.empty((nnz,) + bits.shape[1:], dtype=bits.dtype)
     offsets = np.concatenate([[0], np.cumsum([c for _, c in scanned])]).astype(int)
     def pack(i, lo, hi):
