@@ -2118,6 +2118,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                   'reuse_edge/reuse/conv.py'),
                                        'reuse_edge.reuse.conv.check_conv_input': ( '2_reuse/reuse_conv.html#check_conv_input',
                                                                                    'reuse_edge/reuse/conv.py'),
+                                       'reuse_edge.reuse.conv.check_finite': ( '2_reuse/reuse_conv.html#check_finite',
+                                                                               'reuse_edge/reuse/conv.py'),
                                        'reuse_edge.reuse.conv.column_permutation': ( '2_reuse/reuse_conv.html#column_permutation',
                                                                                      'reuse_edge/reuse/conv.py'),
                                        'reuse_edge.reuse.conv.conv_output_size': ( '2_reuse/reuse_conv.html#conv_output_size',

@@ -20,7 +20,7 @@ from torch import nn
 
 from ..core import BenchResult, bench_pair, setup_threads
 from .bitmap import bitmap_ops, compress, decompress, sparse_randn
-from .saved import MIN_BYTES, bitmap_saved_tensors
+from .saved import MIN_BYTES, MIN_SAVING, bitmap_saved_tensors
 from ..native import machine_info, use_native
 from ..train.loop import train_step
 from ..train.recipes import classifier_loss
@@ -195,36 +195,41 @@ def step_line(r:StepOverhead, # a measurement
 # %% ../../nbs/3_lowprec_memory/56_memory_bench.ipynb #83413a8a
 @dataclass(frozen=True)
 class PolicyPoint(_Measurement):
-    "One threshold of the size policy: what it saves in bytes and costs in time."
-    min_bytes:int # the threshold: storages of fewer bytes are kept dense
+    "One setting of the size and gain policies: what it saves in bytes and costs in time."
+    min_bytes:int # the size threshold: storages of fewer bytes are kept dense
+    min_saving:float # the gain threshold: tensors whose bitmap saves a smaller share of their bytes are kept dense
     saved_mib:float # saved-tensor bytes the compressed step saves (MiB)
-    given_up_mib:float # saving given up against min_bytes=0 (MiB)
-    kept_pct:float # 100 saved / saved at min_bytes=0
+    given_up_mib:float # saving given up against min_bytes=0, min_saving=0 (MiB)
+    kept_pct:float # 100 saved / saved at min_bytes=0, min_saving=0
     compressed:int # storages compressed per step
     overhead_pct:float # training-step overhead against dense
     pack_ms:float # time inside pack per step
     unpack_ms:float # time inside unpack per step
 
-def size_policy_sweep(make:callable, # () -> a fresh model (called once per threshold, after seeding)
+def size_policy_sweep(make:callable, # () -> a fresh model (called once per setting, after seeding)
                       x:torch.Tensor, # input batch
                       y:torch.Tensor, # labels
-                      thresholds:tuple, # min_bytes values; 0 (compress every storage) is added when missing
-                      repeats:int=15, # bench_pair repeats per threshold
+                      thresholds:tuple, # min_bytes values
+                      repeats:int=15, # bench_pair repeats per setting
                       seed:int=0, # seed of every fresh model
                       copy_bandwidth:float|None=None, # GB/s for the ideal of step_overhead (None: measured by step_overhead)
-                     )->list: # PolicyPoint per threshold, in increasing order
-    "Bytes saved and step-time overhead of the lossless hooks across size-policy thresholds."
+                      min_savings:tuple=(0.0, MIN_SAVING), # min_saving values, each swept over every threshold
+                     )->list: # PolicyPoint per setting, by min_saving then min_bytes; (0, 0.0) always included
+    "Bytes saved and step-time overhead of the lossless hooks across size- and gain-policy thresholds."
     ths = sorted(set(thresholds) | {0})
     if any(isinstance(t, bool) or not isinstance(t, int) or t < 0 for t in ths):
         raise ValueError(f"thresholds must be integers >= 0 (bytes), got {thresholds!r}")
+    if any(isinstance(s, bool) or not isinstance(s, (int, float)) or not 0 <= s < 1 for s in min_savings):
+        raise ValueError(f"min_savings must be numbers in [0, 1), got {min_savings!r}")
     res = {}
-    for t in ths:
-        torch.manual_seed(seed)
-        res[t] = step_overhead(make(), x, y, repeats, copy_bandwidth=copy_bandwidth, min_bytes=t)
-    full = res[0].saved_mib
-    return [PolicyPoint(min_bytes=t, saved_mib=r.saved_mib, given_up_mib=full - r.saved_mib,
+    for s in sorted({0.0} | {float(s) for s in min_savings}):
+        for t in (ths if s in {float(v) for v in min_savings} else [0]):
+            torch.manual_seed(seed)
+            res[t, s] = step_overhead(make(), x, y, repeats, copy_bandwidth=copy_bandwidth, min_bytes=t, min_saving=s)
+    full = res[0, 0.0].saved_mib
+    return [PolicyPoint(min_bytes=t, min_saving=s, saved_mib=r.saved_mib, given_up_mib=full - r.saved_mib,
                         kept_pct=100 * r.saved_mib / full if full else 100.0, compressed=r.compressed,
-                        overhead_pct=r.overhead_pct, pack_ms=r.pack_ms, unpack_ms=r.unpack_ms) for t, r in res.items()]
+                        overhead_pct=r.overhead_pct, pack_ms=r.pack_ms, unpack_ms=r.unpack_ms) for (t, s), r in res.items()]
 
 # %% ../../nbs/3_lowprec_memory/56_memory_bench.ipynb #21a9bc69
 def run_benchmarks(quick:bool=False, # fewer sizes, repeats and thresholds

@@ -95,16 +95,20 @@ BITMAP_SOURCE = r"""
 static uint8_t REV[256];  // bit reversal of a byte: the movemask order (element 0 = bit 0) -> packbits order
 static bool rev_init = [] { for (int b = 0; b < 256; b++) { int r = 0; for (int q = 0; q < 8; q++) r |= ((b >> q) & 1) << (7 - q); REV[b] = (uint8_t)r; } return true; }();
 
-// Run f(block) for every block, on at most `parts` of torch's threads (1: in the calling thread).
-// A fresh buffer of several MiB is about to be written once: ask Linux for 2 MiB pages, so that its first touch
-// costs a few page faults instead of one per 4 KiB (transparent huge pages in "madvise" mode; a hint, never an error).
-static void advise_huge(void* p, size_t bytes) {
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
+// A buffer of several MiB is about to be written, usually freshly mapped: ask Linux for 2 MiB pages, so that its first
+// touch costs a few page faults instead of one per 4 KiB (transparent huge pages in "madvise" mode; a hint, never an
+// error), and when several threads will write it, fault its pages in from this thread first: on a VM, two threads
+// faulting in one fresh region were at times several times slower than one thread doing it before them.
+static void prepare_output(void* p, size_t bytes, int64_t parts) {
   if (bytes < (size_t(4) << 20)) return;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
   uintptr_t a = (reinterpret_cast<uintptr_t>(p) + 4095) & ~uintptr_t(4095), e = (reinterpret_cast<uintptr_t>(p) + bytes) & ~uintptr_t(4095);
   if (e > a) madvise(reinterpret_cast<void*>(a), e - a, MADV_HUGEPAGE);
 #endif
+  if (parts > 1) for (size_t i = 0; i < bytes; i += 4096) static_cast<volatile char*>(p)[i] = 0;  // overwritten next
 }
+
+// Run f(block) for every block, on at most `parts` of torch's threads (1: in the calling thread).
 
 static at::ScalarType int_type(size_t k) { return k == 1 ? at::kByte : k == 2 ? at::kShort : k == 4 ? at::kInt : at::kLong; }
 
@@ -270,7 +274,7 @@ static std::tuple<at::Tensor, at::Tensor, int64_t> pack_impl(const at::Tensor& x
   }
   at::Tensor bitmap = at::empty({(n + 7) / 8}, x.options().dtype(at::kByte));
   uint8_t* bp = bitmap.data_ptr<uint8_t>();
-  advise_huge(bp, bitmap.numel());
+  prepare_output(bp, bitmap.numel(), parts);
   std::vector<int64_t> off(nb + 1, 0);
   // pass 1: the mask of every element, packed into the bitmap, and the non-zeros per block
   for_blocks(nb, parts, [&](int64_t b) {
@@ -283,7 +287,7 @@ static std::tuple<at::Tensor, at::Tensor, int64_t> pack_impl(const at::Tensor& x
     return {at::empty({0}, bitmap.options()), at::empty({0}, x.options().dtype(int_type(sizeof(U)))), nnz};
   at::Tensor values = at::empty({nnz}, x.options().dtype(int_type(sizeof(U))));
   U* vp = values.data_ptr<U>();
-  advise_huge(vp, nnz * sizeof(U));
+  prepare_output(vp, nnz * sizeof(U), parts);
   // pass 2: the non-zero values of each block, at its offset (the block is still in cache from pass 1)
   for_blocks(nb, parts, [&](int64_t b) {
     int64_t lo = b * BLOCK, len = std::min(BLOCK, n - lo);
@@ -323,7 +327,7 @@ template <typename U> static void unpack_impl(const at::Tensor& bitmap, const at
   });
   for (int64_t b = 0; b < nb; b++) off[b + 1] += off[b];
   TORCH_CHECK(off[nb] == total, "unpack: the bitmap marks ", off[nb], " non-zeros but ", total, " values are given");
-  advise_huge(op, n * sizeof(U));
+  prepare_output(op, n * sizeof(U), parts);
   for_blocks(nb, parts, [&](int64_t b) {
     int64_t lo = b * BLOCK, len = std::min(BLOCK, n - lo);
     Kern<U>::expand(bp + lo / 8, vp + off[b], off[b + 1] - off[b], op + lo, len, vec);

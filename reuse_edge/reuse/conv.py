@@ -7,8 +7,8 @@ and fast."""
 
 # %% auto #0
 __all__ = ['COLUMN_ORDERS', 'ORDER_ALIASES', 'SCOPES', 'canonical_order', 'column_permutation', 'conv_output_size',
-           'check_conv_input', 'im2col', 'weight_matrix', 'scope_index', 'im2col_reuse_conv2d', 'PixelReuseStats',
-           'LayoutCache', 'table_weight', 'table_gemm', 'pixel_projections', 'pixel_reuse_conv2d']
+           'check_finite', 'check_conv_input', 'im2col', 'weight_matrix', 'scope_index', 'im2col_reuse_conv2d',
+           'PixelReuseStats', 'LayoutCache', 'table_weight', 'table_gemm', 'pixel_projections', 'pixel_reuse_conv2d']
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #cca302b5
 import itertools
@@ -54,8 +54,16 @@ def conv_output_size(size:int, kernel:int, stride:int, padding:int, dilation:int
     "Output length of a convolution along one axis."
     return (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
 
+def check_finite(x:torch.Tensor, # the input
+                 summary:torch.Tensor, # a reduction of x, or of a linear map of x (non-finite whenever x is)
+                ):
+    "Raise if x holds NaN or inf; the exact elementwise check runs only when `summary` is not finite (NaN/inf, or overflow)."
+    if not torch.isfinite(summary).all() and not torch.isfinite(x).all():
+        raise ValueError("input contains NaN or inf: reuse would spread them to whole clusters")
+
 def check_conv_input(x:torch.Tensor, # (B, C, H, W)
                      weight:torch.Tensor, # (M, C, kh, kw)
+                     finite:bool=True, # also check that x holds no NaN or inf (False: the caller checks it more cheaply)
                     ):
     "Validate a convolution's input against its weight."
     if not isinstance(x, torch.Tensor) or x.ndim != 4: raise ValueError(f"input must be (B, C, H, W), got shape {tuple(getattr(x, 'shape', ()))}")
@@ -63,9 +71,7 @@ def check_conv_input(x:torch.Tensor, # (B, C, H, W)
     if weight.ndim != 4 or weight.shape[1] != x.shape[1]:
         raise ValueError(f"shape mismatch: input has {x.shape[1]} channels, weight expects {weight.shape[1] if weight.ndim == 4 else '?'} (groups=1 only)")
     if x.dtype != weight.dtype: raise TypeError(f"dtype mismatch: input is {x.dtype}, weight is {weight.dtype}")
-    # one fast reduction; the exact elementwise check only when the sum is not finite (NaN/inf, or overflow)
-    if not torch.isfinite(x.detach().sum()) and not torch.isfinite(x).all():
-        raise ValueError("input contains NaN or inf: reuse would spread them to whole clusters")
+    if finite: check_finite(x, x.detach().sum())
 
 def im2col(x:torch.Tensor, # (B, C, H, W)
            kernel:tuple, # (kh, kw)
@@ -203,7 +209,7 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
                        layouts:LayoutCache|None=None, # keeps the table weight between calls (None: made on every call)
                       )->ReuseResult: # (output (B, M, OH, OW), PixelReuseStats)
     "Convolution by pixel reuse: cluster input pixels, per-offset lookup tables, table recovery."
-    check_conv_input(x, weight)
+    check_conv_input(x, weight, finite=clusters is not None)  # else checked on the projections: a quarter of the bytes
     if scope not in SCOPES: raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
     B, C, H, W = x.shape
     M, (kh, kw) = weight.shape[0], tuple(weight.shape[2:])
@@ -215,8 +221,10 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
     if clusters is not None and clusters.inverse.shape != (1, B * H * W):
         raise ValueError(f"clusters are for {clusters.inverse.shape[1]} pixels, the input has {B * H * W}")
     with phase(timer, "hashing"), torch.no_grad():
-        cl = clusters if clusters is not None else bucket_clusters(pixels, lsh.planes, lsh.center, H * W if scope == "image" and B > 1 else 0,
-                                                                   raw=pixel_projections(x, lsh.planes))
+        if clusters is None:
+            raw = pixel_projections(x, lsh.planes)
+            check_finite(x, raw.sum())  # a NaN or inf pixel makes its every projection NaN or inf
+        cl = clusters if clusters is not None else bucket_clusters(pixels, lsh.planes, lsh.center, H * W if scope == "image" and B > 1 else 0, raw=raw)
     inverse = cl.inverse[0]
     with phase(timer, "centroids"):
         cent = cluster_centroids(pixels, cl, pad_row=True)  # last row 0: padding

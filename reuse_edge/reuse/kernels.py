@@ -171,8 +171,19 @@ Tensor table_conv(const Tensor& table_, const Tensor& idmap_, const c10::optiona
     std::vector<int32_t> nsrc(OW);
     for (int64_t r = b0; r < e0; r++) {
       const int64_t b = r / OH, oy = r % OH;
+      const int64_t iy0 = oy * stride - padding;
+      // the windows of this row that lie inside the input (no padding under them): ox in [xlo, xhi)
+      int64_t xlo = (padding + stride - 1) / stride, xhi = W - 1 - (kw - 1) * dilation + padding >= 0 ? (W - 1 - (kw - 1) * dilation + padding) / stride + 1 : 0;
+      if (iy0 < 0 || iy0 + (kh - 1) * dilation >= H) xhi = 0;
+      xhi = std::min(xhi, OW);
       for (int64_t ox = 0; ox < OW; ox++) {  // the table rows under every window of this output row, padding left out
         int32_t n = 0; const float** w = src.data() + ox * A;
+        if (ox >= xlo && ox < xhi) {  // inside: every offset, no bounds to test
+          const int64_t* irow = ip + (b * H + iy0) * W + ox * stride - padding;
+          for (int64_t dy = 0; dy < kh; dy++, irow += dilation * W)
+            for (int64_t dx = 0; dx < kw; dx++) w[n++] = tp + (irow[dx * dilation] * A + dy * kw + dx) * M;
+          nsrc[ox] = n; continue;
+        }
         for (int64_t dy = 0; dy < kh; dy++) {
           const int64_t iy = oy * stride - padding + dy * dilation; if (iy < 0 || iy >= H) continue;
           for (int64_t dx = 0; dx < kw; dx++) {
