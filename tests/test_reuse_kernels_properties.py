@@ -42,6 +42,16 @@ def test_bucket_clusters_and_centroids_match_reference(n_scopes, per_scope, dim,
         assert torch.equal(cluster_centroids(x, got), ref_cent[:-1])
     finally: torch.set_num_threads(old)
 
+@given(n=st.integers(1, 200), center=st.booleans(), seed=seeds)
+def test_rows_with_all_zero_projections_are_not_zero_rows(n, center, seed):
+    "The kernel reads a row only when all its projections are zero: rows orthogonal to every plane keep the reference's ids."
+    g = torch.Generator().manual_seed(seed)
+    planes = torch.tensor([[1.0, 2.0], [-1.0, -2.0], [0.0, 0.0]])  # every row (a, a, c) projects to exactly 0 on both planes
+    a, c = torch.randint(-3, 4, (n, 1), generator=g).float(), torch.randint(-3, 4, (n, 1), generator=g).float()
+    x = torch.cat([a, a, c], 1)  # some rows all zero, the others non-zero with zero projections
+    with use_native(False): ref = bucket_clusters(x, planes, center)
+    assert same_clusters(bucket_clusters(x, planes, center), ref)
+
 @given(n_c=st.integers(1, 60), B=st.integers(1, 3), H=st.integers(1, 12), W=st.integers(1, 12), M=st.integers(1, 80),
        k=st.sampled_from([1, 3, 5]), stride=st.integers(1, 3), padding=st.integers(0, 2), dilation=st.integers(1, 2),
        bias=st.booleans(), threads=st.sampled_from([1, 2]), seed=seeds)

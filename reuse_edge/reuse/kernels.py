@@ -89,12 +89,15 @@ std::vector<Tensor> hash_cluster(const Tensor& proj_, const Tensor& mean_, const
   std::vector<int64_t> key(P);
   at::parallel_for(0, P, 1024, [&](int64_t b, int64_t e) {
     for (int64_t p = b; p < e; p++) {
-      const float* row = rp + p * C; bool nz = false;
-      for (int64_t c = 0; c < C && !nz; c++) nz = row[c] != 0.0f;  // stops at the first non-zero: most rows end at once
+      // a non-zero projection proves a non-zero row; only rows whose projections are all zero are read
+      const float* pr = pp + p * H; bool nz = false;
+      for (int64_t h = 0; h < H && !nz; h++) nz = pr[h] != 0.0f;
+      const float* row = rp + p * C;
+      for (int64_t c = 0; c < C && !nz; c++) nz = row[c] != 0.0f;
       int64_t id;
       if (!nz) id = int64_t(1) << H;
       else {
-        id = 0; const float* pr = pp + p * H;
+        id = 0;
         if (centred) { for (int64_t h = 0; h < H; h++) id |= int64_t((pr[h] - mp[h]) > 0.0f) << h; }
         else { for (int64_t h = 0; h < H; h++) id |= int64_t(pr[h] > 0.0f) << h; }
       }
