@@ -38,8 +38,17 @@ def test_bench_lines_keep_the_headline_fields():
 
 def test_size_policy_sweep_accounts_for_the_bytes():
     s = synthetic_images(8, seed=0)
-    pts = size_policy_sweep(lambda: small_cnn(width=4), s.images, s.labels, (1 << 30,), repeats=1, copy_bandwidth=10.0)
-    assert [p.min_bytes for p in pts] == [0, 1 << 30]
+    pts = size_policy_sweep(lambda: small_cnn(width=4), s.images, s.labels, (1 << 30,), repeats=1, copy_bandwidth=10.0, min_savings=(0.0,))
+    assert [(p.min_bytes, p.min_saving) for p in pts] == [(0, 0.0), (1 << 30, 0.0)]
     assert pts[0].kept_pct == 100 and pts[0].given_up_mib == 0
     assert pts[1].compressed == 0 and pts[1].kept_pct == pytest.approx(0, abs=1e-9)  # nothing is large enough
     with pytest.raises(ValueError, match="integers >= 0"): size_policy_sweep(lambda: small_cnn(width=4), s.images, s.labels, (-5,))
+    with pytest.raises(ValueError, match=r"in \[0, 1\)"): size_policy_sweep(lambda: small_cnn(width=4), s.images, s.labels, (0,), min_savings=(1.5,))
+
+def test_size_policy_sweep_gain_threshold_only_gives_up_bytes():
+    "The reference (0, 0.0) is always measured; a gain threshold keeps more tensors dense, never fewer."
+    s = synthetic_images(8, seed=0)
+    pts = size_policy_sweep(lambda: small_cnn(width=4), s.images, s.labels, (0,), repeats=1, copy_bandwidth=10.0, min_savings=(0.5, 0.9))
+    assert [(p.min_bytes, p.min_saving) for p in pts] == [(0, 0.0), (0, 0.5), (0, 0.9)]
+    assert pts[0].kept_pct == 100
+    assert pts[0].saved_mib >= pts[1].saved_mib >= pts[2].saved_mib and pts[0].compressed >= pts[1].compressed >= pts[2].compressed
