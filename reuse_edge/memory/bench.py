@@ -221,9 +221,9 @@ def size_policy_sweep(make:callable, # () -> a fresh model (called once per sett
         raise ValueError(f"thresholds must be integers >= 0 (bytes), got {thresholds!r}")
     if any(isinstance(s, bool) or not isinstance(s, (int, float)) or not 0 <= s < 1 for s in min_savings):
         raise ValueError(f"min_savings must be numbers in [0, 1), got {min_savings!r}")
-    res = {}
-    for s in sorted({0.0} | {float(s) for s in min_savings}):
-        for t in (ths if s in {float(v) for v in min_savings} else [0]):
+    res, swept = {}, {float(s) for s in min_savings}
+    for s in sorted(swept | {0.0}):
+        for t in (ths if s in swept else [0]):  # min_saving 0 unswept: only the reference point
             torch.manual_seed(seed)
             res[t, s] = step_overhead(make(), x, y, repeats, copy_bandwidth=copy_bandwidth, min_bytes=t, min_saving=s)
     full = res[0, 0.0].saved_mib

@@ -108,10 +108,9 @@ static void prepare_output(void* p, size_t bytes, int64_t parts) {
   if (parts > 1) for (size_t i = 0; i < bytes; i += 4096) static_cast<volatile char*>(p)[i] = 0;  // overwritten next
 }
 
-// Run f(block) for every block, on at most `parts` of torch's threads (1: in the calling thread).
-
 static at::ScalarType int_type(size_t k) { return k == 1 ? at::kByte : k == 2 ? at::kShort : k == 4 ? at::kInt : at::kLong; }
 
+// Run f(block) for every block, on at most `parts` of torch's threads (1: in the calling thread).
 template <typename F> static void for_blocks(int64_t nblocks, int64_t parts, const F& f) {
   if (parts <= 1 || nblocks <= 1) { for (int64_t b = 0; b < nblocks; b++) f(b); return; }
   int64_t grain = (nblocks + parts - 1) / parts;
@@ -442,14 +441,19 @@ def _compress(x:torch.Tensor, signed_zeros:bool, only_if_smaller:bool, threads:i
     flat_mask = (x.detach().reshape(-1) != 0).numpy() if value_test else None
     return _compress_bits(bits, tuple(x.shape), x.dtype, x.element_size(), max_bytes, threads, flat_mask)
 
-def _pack_native(ops, x:torch.Tensor, shape:tuple, dtype:torch.dtype, max_bytes:int, threads:int|None, mask:int,
-                 sample:int=0, min_zero:float=0.0)->tuple:
-    "The work of compress in the compiled kernel (it reads the raw bits of any contiguous tensor): (BitmapTensor or None, nnz or None)."
+def _pack_tensors(ops, x:torch.Tensor, mask:int, max_bytes:int, threads:int|None, sample:int=0, min_zero:float=0.0)->tuple:
+    "The compiled pack of any contiguous tensor's raw bits: ((bitmap, values) torch tensors, or None when given up; nnz, or None when the sample stopped it)."
     n, k = x.numel(), x.element_size()
     bitmap, values, nnz = ops.pack.default(x, mask, _parts(n, threads), BITMAP_BLOCK, BITMAP_VECTOR, max_bytes, sample, min_zero)
     if nnz < 0: return None, None  # the sample showed a clearly dense tensor
     if max_bytes >= 0 and math.ceil(n / 8) + nnz * k >= max_bytes: return None, nnz
-    return BitmapTensor(shape, dtype, bitmap.numpy(), values.numpy()), nnz
+    return (bitmap, values), nnz
+
+def _pack_native(ops, x:torch.Tensor, shape:tuple, dtype:torch.dtype, max_bytes:int, threads:int|None, mask:int,
+                 sample:int=0, min_zero:float=0.0)->tuple:
+    "The work of compress in the compiled kernel: (BitmapTensor or None, nnz or None)."
+    bv, nnz = _pack_tensors(ops, x, mask, max_bytes, threads, sample, min_zero)
+    return (None if bv is None else BitmapTensor(shape, dtype, bv[0].numpy(), bv[1].numpy())), nnz
 
 def _sampled_dense(bits:np.ndarray, mask:int, sample:int, min_zero:float)->bool:
     "Reference of the kernels' sample: every (n // sample)-th element, under a zero fraction of min_zero."
@@ -544,10 +548,12 @@ def decompress(c:BitmapTensor, # a compressed tensor
 def _unpack_into(c:BitmapTensor, out:torch.Tensor, threads:int|None):
     "The work of decompress (no checks): fill the contiguous tensor `out` (c's dtype, c.numel elements; any shape)."
     ops = bitmap_ops() if c.values.ndim == 1 else None
-    if ops is not None:
-        ops.unpack.default(torch.from_numpy(c.bitmap), torch.from_numpy(np.ascontiguousarray(c.values)), out,
-                           _parts(c.numel, threads), BITMAP_BLOCK, BITMAP_VECTOR)
+    if ops is not None: _unpack_tensors(ops, torch.from_numpy(c.bitmap), torch.from_numpy(np.ascontiguousarray(c.values)), out, threads)
     else: _decompress_bits(c, _bits(out), threads)
+
+def _unpack_tensors(ops, bitmap:torch.Tensor, values:torch.Tensor, out:torch.Tensor, threads:int|None):
+    "The compiled unpack: fill the contiguous tensor `out` from a bitmap and the non-zeros' raw bits (torch tensors)."
+    ops.unpack.default(bitmap, values, out, _parts(out.numel(), threads), BITMAP_BLOCK, BITMAP_VECTOR)
 
 def _decompress_bits(c:BitmapTensor, ob:np.ndarray, threads:int|None):
     "The reference (numpy) work of decompress (no checks): fill the raw bits `ob` of the output."

@@ -19,8 +19,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import bitmap as _bm
-from .bitmap import BitmapTensor, compress, decompress, bitmap_ops, _bits, _compress, _limits, _nonzero_mask, _parts, _unpack_into
+from .bitmap import (BitmapTensor, compress, decompress, bitmap_ops, _bits, _compress, _limits, _nonzero_mask,
+                                      _pack_tensors, _unpack_into, _unpack_tensors)
 from ..train.loop import Callback, fit, make_optimizer
 from ..train.recipes import classifier_loss
 
@@ -42,9 +42,10 @@ class SavedRecord:
     users: list = field(default_factory=list) # modules (or "-") whose forward saved a view of it
 
 class _Bits:
-    "The compiled kernel's output kept as torch tensors (no numpy round trip): the bitmap, the non-zeros' raw bits, the element count."
-    __slots__ = ("bitmap", "values", "numel")
-    def __init__(self, bitmap:torch.Tensor, values:torch.Tensor, numel:int): self.bitmap, self.values, self.numel = bitmap, values, numel
+    "The compiled kernel's output kept as torch tensors (no numpy round trip): the bitmap, the non-zeros' raw bits, the element count, the kernels."
+    __slots__ = ("bitmap", "values", "numel", "ops")
+    def __init__(self, bitmap:torch.Tensor, values:torch.Tensor, numel:int, ops):
+        self.bitmap, self.values, self.numel, self.ops = bitmap, values, numel, ops
     @property
     def nnz(self)->int: return self.values.numel()
     @property
@@ -61,10 +62,8 @@ class _Packed:
         if d is None:
             data = self.data
             if type(data) is _Bits:  # the compiled kernels' own output: straight back into the kernel
-                n = data.numel
-                d = torch.empty(self.pad + n, dtype=self.restore_dtype)
-                torch.ops.reuse_edge_bitmap.unpack.default(data.bitmap, data.values, d[self.pad:] if self.pad else d,
-                                                           _parts(n, threads), _bm.BITMAP_BLOCK, _bm.BITMAP_VECTOR)
+                d = torch.empty(self.pad + data.numel, dtype=self.restore_dtype)
+                _unpack_tensors(data.ops, data.bitmap, data.values, d[self.pad:] if self.pad else d, threads)
             else:
                 n = data.numel if isinstance(data, BitmapTensor) else data.numel()
                 d = torch.empty(self.pad + n, dtype=self.restore_dtype)
@@ -265,10 +264,8 @@ def _decide(self, t:torch.Tensor, lo:int, hi:int):
     ops = self._ops if self.bitmap and flat.dtype == t.dtype and k <= 8 else None
     if ops is not None:  # the compiled kernel directly: one call samples, scans and packs; its tensors are kept as they are
         max_bytes, min_zero = _limits(n, k, True, self.min_saving)
-        bitmap, values, nnz = ops.pack.default(flat, self._masks[t.dtype], _parts(n, self.threads), _bm.BITMAP_BLOCK,
-                                               _bm.BITMAP_VECTOR, max_bytes, self.sample, min_zero)
-        c = _Bits(bitmap, values, n) if nnz >= 0 and -(-n // 8) + nnz * k < max_bytes else None
-        nnz = None if nnz < 0 else nnz
+        bv, nnz = _pack_tensors(ops, flat, self._masks[t.dtype], max_bytes, self.threads, self.sample, min_zero)
+        c = None if bv is None else _Bits(*bv, n, ops)
     else:  # the reference, or a cast to another dtype: through compress's checks and a BitmapTensor
         c, nnz = (_compress(flat.reshape(-1), self.signed_zeros, True, self.threads, self.sample, self.min_saving)
                   if self.bitmap else (None, None))

@@ -221,10 +221,11 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
     if clusters is not None and clusters.inverse.shape != (1, B * H * W):
         raise ValueError(f"clusters are for {clusters.inverse.shape[1]} pixels, the input has {B * H * W}")
     with phase(timer, "hashing"), torch.no_grad():
-        if clusters is None:
+        cl = clusters
+        if cl is None:
             raw = pixel_projections(x, lsh.planes)
             check_finite(x, raw.sum())  # a NaN or inf pixel makes its every projection NaN or inf
-        cl = clusters if clusters is not None else bucket_clusters(pixels, lsh.planes, lsh.center, H * W if scope == "image" and B > 1 else 0, raw=raw)
+            cl = bucket_clusters(pixels, lsh.planes, lsh.center, H * W if scope == "image" and B > 1 else 0, raw=raw)
     inverse = cl.inverse[0]
     with phase(timer, "centroids"):
         cent = cluster_centroids(pixels, cl, pad_row=True)  # last row 0: padding
