@@ -67,21 +67,42 @@ def test_table_conv_matches_reference(n_c, B, H, W, M, k, stride, padding, dilat
     finally: torch.set_num_threads(old)
 
 @given(C=st.integers(1, 24), M=st.integers(1, 40), H=st.integers(2, 20), scope=st.sampled_from(["image", "batch"]),
-       center=st.booleans(), stride=st.integers(1, 2), seed=seeds)
-def test_reuse_layers_match_reference(C, M, H, scope, center, stride, seed):
-    "Whole layers: the fused path is the reference path, bit for bit, in inference; float64 always uses the reference."
+       center=st.booleans(), stride=st.integers(1, 2), padding=st.integers(0, 2), dilation=st.integers(1, 2),
+       bias=st.booleans(), channels_last=st.booleans(), threads=st.sampled_from([1, 2]), seed=seeds)
+def test_reuse_layers_match_reference(C, M, H, scope, center, stride, padding, dilation, bias, channels_last, threads, seed):
+    "Whole layers: the one-call fused path is the step-by-step reference path, bit for bit, in inference; float64 always uses the reference."
     torch.manual_seed(seed)
-    conv, lin = nn.Conv2d(C, M, 3, stride=stride, padding=1), nn.Linear(C, M)
-    x = torch.relu(torch.randn(3, C, 9, 10)).contiguous(memory_format=torch.channels_last)
+    conv, lin = nn.Conv2d(C, M, 3, stride=stride, padding=padding, dilation=dilation, bias=bias), nn.Linear(C, M, bias=bias)
+    x = torch.relu(torch.randn(3, C, 9, 10))
+    if channels_last: x = x.contiguous(memory_format=torch.channels_last)
     tokens = torch.randn(3, 17, C)
     rc = ReuseConv2d.from_float(conv, n_bits=H, center=center, scope=scope, seed=seed)
     rl = ReuseLinear.from_float(lin, n_bits=H, center=center, scope=scope, seed=seed)
-    with torch.no_grad():
-        with use_native(False): ref_c, ref_l = rc(x), rl(tokens)
-        assert torch.equal(rc(x), ref_c) and torch.equal(rl(tokens), ref_l)
-        rc64 = ReuseConv2d.from_float(conv.double(), n_bits=H, center=center, scope=scope, seed=seed)
-        with use_native(False): ref64 = rc64(x.double())
-        assert torch.equal(rc64(x.double()), ref64)
+    old = torch.get_num_threads(); torch.set_num_threads(threads)
+    try:
+        with torch.no_grad():
+            with use_native(False): ref_c, ref_l = rc(x), rl(tokens)
+            ref_stats = rc.last_stats.assignment
+            assert torch.equal(rc(x), ref_c) and torch.equal(rl(tokens), ref_l)
+            assert same_clusters(rc.last_stats.assignment, ref_stats)
+            rc64 = ReuseConv2d.from_float(conv.double(), n_bits=H, center=center, scope=scope, seed=seed)
+            with use_native(False): ref64 = rc64(x.double())
+            assert torch.equal(rc64(x.double()), ref64)
+    finally: torch.set_num_threads(old)
+
+@given(bad=st.sampled_from([float("nan"), float("inf"), -float("inf")]), where=st.integers(0, 10**6), seed=seeds)
+def test_fused_layers_reject_nan_and_inf_as_the_reference_does(bad, where, seed):
+    "A NaN or inf anywhere in the input: the same clear error from the fused call as from the reference, the input untouched."
+    torch.manual_seed(seed)
+    rc = ReuseConv2d.from_float(nn.Conv2d(5, 7, 3, padding=1), n_bits=10, center=True, scope="batch", seed=seed)
+    rl = ReuseLinear.from_float(nn.Linear(5, 7), n_bits=10, scope="batch", seed=seed)
+    for layer, x in ((rc, torch.randn(2, 5, 6, 6)), (rl, torch.randn(2, 9, 5))):
+        x.view(-1)[where % x.numel()] = bad
+        keep = x.clone()
+        for native in (False, True):
+            with torch.no_grad(), use_native(native):
+                with pytest.raises(ValueError, match="NaN or inf"): layer(x)
+        assert torch.equal(x.nan_to_num(), keep.nan_to_num()) and torch.equal(x.isnan(), keep.isnan())
 
 def test_training_uses_the_differentiable_reference():
     "With a gradient needed, the layers run the reference and gradients reach the weights and the input."

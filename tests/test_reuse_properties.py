@@ -195,7 +195,10 @@ def test_reuse_report_covers_every_reuse_layer(seed):
     net[2].reuse = False
     rep = reuse_report(net, torch.randn(2, 3, 8, 8))
     assert rep.layer.tolist() == ["0", "2", "4", "(total)"] and rep.type.tolist()[:3] == ["PatternConv2d", "ReuseConv2d", "ReuseLinear"]
-    assert ((rep.r_c > 0) & (rep.r_c <= 1)).all() and [m.reuse for m in reuse_layers(net).values()] == [True, False, True]
+    # a layer's r_c is a fraction of its rows; the total is GEMM MACs over dense MACs, which pixel reuse can push past 1
+    # on small unpadded maps (more input pixels than output positions)
+    assert ((rep.r_c[:-1] > 0) & (rep.r_c[:-1] <= 1)).all() and rep.r_c.iloc[-1] > 0
+    assert [m.reuse for m in reuse_layers(net).values()] == [True, False, True]
     revert_model(net)
     assert reuse_layers(net) == {} and [p.data_ptr() for p in net.parameters()] == params
 

@@ -8,7 +8,8 @@ and fast."""
 # %% auto #0
 __all__ = ['COLUMN_ORDERS', 'ORDER_ALIASES', 'SCOPES', 'canonical_order', 'column_permutation', 'conv_output_size',
            'check_finite', 'check_conv_input', 'im2col', 'weight_matrix', 'scope_index', 'im2col_reuse_conv2d',
-           'PixelReuseStats', 'LayoutCache', 'table_weight', 'table_gemm', 'pixel_projections', 'pixel_reuse_conv2d']
+           'PixelReuseStats', 'LayoutCache', 'table_weight', 'table_gemm', 'projection_weight', 'pixel_projections',
+           'pixel_reuse_conv2d']
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #cca302b5
 import itertools
@@ -17,9 +18,10 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
-from .gemm import FLOAT_BYTES, ID_BYTES, ReuseCost, ReuseResult, ReuseStats, check_weight, cluster_centroids, reuse_matmul
-from .kernels import bucket_clusters, phase, table_conv
-from .lsh import Clusters, HyperplaneLSH, SubvectorLSH, cluster
+from .gemm import (FLOAT_BYTES, ID_BYTES, ReuseCost, ReuseResult, ReuseStats, check_weight, cluster_centroids,
+                                   fused_layer_ops, reuse_matmul, unpack_fused)
+from .kernels import bucket_clusters, conv1x1_gemm, filters_1x1, phase, table_conv
+from .lsh import Clusters, HyperplaneLSH, SubvectorLSH
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #f170f537
 COLUMN_ORDERS = tuple("".join(p) for p in itertools.permutations("chw"))  # axes of an im2col row, outermost first
@@ -124,10 +126,8 @@ def im2col_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input
     (sh, sw), (ph, pw), (dh, dw) = _pair(stride), _pair(padding), _pair(dilation)
     OH, OW = conv_output_size(x.shape[2], kh, sh, ph, dh), conv_output_size(x.shape[3], kw, sw, pw, dw)
     rows = im2col(x, (kh, kw), stride, padding, dilation, col_order)
-    if clusters is None:
-        clusters = bucket_clusters(rows, lsh.hashers[0].planes, lsh.center, OH * OW if scope == "image" and B > 1 else 0) \
-            if lsh.groups == 1 else cluster(lsh.ids(rows), scope_index(B, OH * OW, scope))
-    y, stats = reuse_matmul(rows, weight_matrix(weight, col_order), lsh, bias, clusters)
+    scope_len = OH * OW if clusters is None and scope == "image" and B > 1 else 0
+    y, stats = reuse_matmul(rows, weight_matrix(weight, col_order), lsh, bias, clusters, scope_len=scope_len)
     return ReuseResult(y.view(B, OH, OW, M).permute(0, 3, 1, 2), stats)
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #69881b83
@@ -181,21 +181,23 @@ def table_weight(weight:torch.Tensor, # (M, C, kh, kw)
 def table_gemm(centroids:torch.Tensor, # (n, C) centroids
                tw:torch.Tensor, # table_weight of the convolution
               )->torch.Tensor: # (n, kh*kw*M) = centroids @ W_g for every offset g, row-major
-    "The table GEMM as a oneDNN 1x1 convolution over an n x 1 channels_last image (faster than sgemm at these shapes)."
-    n, C = centroids.shape
-    out = F.conv2d(centroids.view(1, n, 1, C).permute(0, 3, 1, 2), tw)
-    return out.permute(0, 2, 3, 1).reshape(n, -1)
+    "The table GEMM: `conv1x1_gemm` of the centroids and the table weight."
+    return conv1x1_gemm(centroids, tw)
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #d98b7ffa
+def projection_weight(planes:torch.Tensor, # (C, n_bits) hash planes
+                     )->torch.Tensor: # (n_bits, C, 1, 1): the planes as 1x1 filters
+    "The hash planes as the 1x1 convolution weight that gives every pixel's projections."
+    return filters_1x1(planes).contiguous()
+
 def pixel_projections(x:torch.Tensor, # (B, C, H, W) feature map
                       planes:torch.Tensor, # (C, n_bits) hash planes
                      )->torch.Tensor: # (B*H*W, n_bits): pixels (rows in NHWC order) @ planes
     "Every pixel's projections on the hash planes, as a oneDNN 1x1 convolution over the feature map."
     if x.ndim != 4 or planes.ndim != 2 or planes.shape[0] != x.shape[1]:
         raise ValueError(f"planes must be (C={x.shape[1] if x.ndim == 4 else '?'}, n_bits) for a (B, C, H, W) map, got {tuple(planes.shape)} and {tuple(x.shape)}")
-    n_bits = planes.shape[1]
-    out = F.conv2d(x.detach(), planes.t().to(x.dtype).reshape(n_bits, -1, 1, 1))
-    return out.permute(0, 2, 3, 1).reshape(-1, n_bits)  # a view when x is channels_last
+    out = F.conv2d(x.detach(), projection_weight(planes).to(x.dtype))
+    return out.permute(0, 2, 3, 1).reshape(-1, planes.shape[1])  # a view when x is channels_last
 
 # %% ../../nbs/2_reuse/14_reuse_conv.ipynb #16578831
 def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memory avoids a copy)
@@ -208,7 +210,7 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
                        clusters:Clusters|None=None, # precomputed clusters of the B*H*W pixels (default: hash now)
                        layouts:LayoutCache|None=None, # keeps the table weight between calls (None: made on every call)
                       )->ReuseResult: # (output (B, M, OH, OW), PixelReuseStats)
-    "Convolution by pixel reuse: cluster input pixels, per-offset lookup tables, table recovery."
+    "Convolution by pixel reuse: cluster input pixels, per-offset lookup tables, table recovery (one compiled call in inference)."
     check_conv_input(x, weight, finite=clusters is not None)  # else checked on the projections: a quarter of the bytes
     if scope not in SCOPES: raise ValueError(f"scope must be one of {SCOPES}, got {scope!r}")
     B, C, H, W = x.shape
@@ -220,12 +222,21 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
         pixels = x.permute(0, 2, 3, 1).reshape(-1, C)  # a view when x is channels_last
     if clusters is not None and clusters.inverse.shape != (1, B * H * W):
         raise ValueError(f"clusters are for {clusters.inverse.shape[1]} pixels, the input has {B * H * W}")
+    scope_len = H * W if scope == "image" and B > 1 else 0
+    ops = fused_layer_ops(x, weight, bias, lsh.planes, n_bits=lsh.n_bits, n_scopes=B if scope_len else 1) if clusters is None else None
+    if ops is not None:  # the same operations as below, in one call
+        pw = layouts.get(lsh.planes, "projection", projection_weight) if layouts is not None else projection_weight(lsh.planes)
+        tw = layouts.get(weight, "table", table_weight) if layouts is not None else table_weight(weight)
+        out, cl = unpack_fused(ops.pixel_reuse(x.detach(), pw, lsh.center, scope_len, tw, None if bias is None else bias.detach(),
+                                               kh, kw, stride, padding, dilation), timer)
+        return ReuseResult(out.permute(0, 3, 1, 2), PixelReuseStats(B * H * W, C, M, C, 1, lsh.n_bits, cl.n_clusters, cl,
+                                                                    out_rows=B * OH * OW, kernel_area=kh * kw))
     with phase(timer, "hashing"), torch.no_grad():
         cl = clusters
         if cl is None:
             raw = pixel_projections(x, lsh.planes)
             check_finite(x, raw.sum())  # a NaN or inf pixel makes its every projection NaN or inf
-            cl = bucket_clusters(pixels, lsh.planes, lsh.center, H * W if scope == "image" and B > 1 else 0, raw=raw)
+            cl = bucket_clusters(pixels, lsh.planes, lsh.center, scope_len, raw=raw)
     inverse = cl.inverse[0]
     with phase(timer, "centroids"):
         cent = cluster_centroids(pixels, cl, pad_row=True)  # last row 0: padding

@@ -6,7 +6,8 @@ and gradients through the centroid means."""
 
 # %% auto #0
 __all__ = ['FLOAT_BYTES', 'ID_BYTES', 'PHASES', 'ReuseStats', 'ReuseCost', 'MachineRates', 'reuse_cost', 'ideal_speedup',
-           'check_weight', 'cluster_centroids', 'panel_gemm', 'ReuseResult', 'reuse_matmul']
+           'check_weight', 'cluster_centroids', 'panel_gemm', 'fused_layer_ops', 'unpack_fused', 'ReuseResult',
+           'reuse_matmul']
 
 # %% ../../nbs/2_reuse/12_reuse_gemm.ipynb #3d0efef3
 from dataclasses import dataclass, field
@@ -15,8 +16,8 @@ from typing import NamedTuple
 import torch
 import torch.nn.functional as F
 
-from .kernels import bucket_clusters, fused_ops, needs_grad, phase
-from .lsh import Clusters, ReuseRatios, SubvectorLSH, check_rows, cluster, split_subvectors
+from .kernels import ONEDNN_MIN_ROWS, bucket_clusters, centroid_gemm, filters_1x1, fused_ops, needs_grad, phase
+from .lsh import MAX_BITS, Clusters, ReuseRatios, SubvectorLSH, check_rows, cluster, split_subvectors
 
 # %% ../../nbs/2_reuse/12_reuse_gemm.ipynb #b6a5caf4
 @dataclass
@@ -141,7 +142,7 @@ def panel_gemm(centroids:torch.Tensor, # (n_c, depth*L) centroids of all panels,
     G, L, M = w_panels.shape
     if G == 1:  # one panel: a gather, with the bias added on n_c rows instead of n
         with phase(timer, "gemm"):
-            products = (centroids.reshape(-1, L) @ w_panels[0]).view(centroids.shape[0], -1)
+            products = centroid_gemm(centroids.reshape(-1, L), w_panels[0]).view(centroids.shape[0], -1)
             if bias is not None: products = products + bias.repeat(products.shape[1] // M)
         with phase(timer, "recovery"): return torch.index_select(products, 0, clusters.inverse[0])
     off = clusters.offsets.tolist()
@@ -150,6 +151,25 @@ def panel_gemm(centroids:torch.Tensor, # (n_c, depth*L) centroids of all panels,
     with phase(timer, "recovery"):
         y = F.embedding_bag(clusters.inverse.T.contiguous(), products, mode="sum")  # row u: sum over panels g of products[inverse[g, u]]
         return y if bias is None else y + bias.repeat(y.shape[1] // M)
+
+def fused_layer_ops(*tensors, # the layer's input, parameters and hash planes (None entries are skipped)
+                    n_bits:int, # H
+                    n_scopes:int=1, # how many scopes the rows are clustered in
+                   ): # torch.ops.reuse_edge_reuse, or None: run the layer step by step
+    "The fused ops when a whole reuse layer can run as one compiled call: float32, no gradient needed, keys that fit."
+    if needs_grad(*tensors) or any(t is not None and t.dtype != torch.float32 for t in tensors): return None
+    if n_bits > MAX_BITS or n_bits + 1 + (n_scopes - 1).bit_length() > 63: return None
+    return fused_ops()
+
+def unpack_fused(res:list, # what a fused layer op returned: [output, inverse, counts, offsets, seconds per phase], or [] on NaN/inf
+                 timer:dict|None=None, # accumulate its phase times here
+                )->tuple: # (output, Clusters)
+    "A fused layer's output and clusters; the reference's error when the input held NaN or inf; its phase times into `timer`."
+    if not res: raise ValueError("input contains NaN or inf: reuse would spread them to whole clusters")
+    out, inverse, counts, offsets, seconds = res
+    if timer is not None:
+        for name, s in zip(PHASES, seconds.tolist()): timer[name] = timer.get(name, 0.0) + s
+    return out, Clusters(inverse.view(1, -1), counts, offsets)
 
 class ReuseResult(NamedTuple):
     "What every reuse operation returns: its output and what it did."
@@ -162,17 +182,30 @@ def reuse_matmul(x:torch.Tensor, # (N, K) input rows
                  bias:torch.Tensor|None=None, # (M,) added to every output row
                  clusters:Clusters|None=None, # precomputed clusters (default: hash `x` now)
                  timer:dict|None=None, # accumulate per-phase wall times here
+                 scope_len:int=0, # > 0: rows merge only within consecutive blocks of this many rows (when hashing here)
                 )->ReuseResult: # (Y_hat (N, M), ReuseStats)
-    "Approximate x @ w (+ bias) by multiplying cluster centroids only."
-    check_rows(x, lsh.row_len)
+    "Approximate x @ w (+ bias) by multiplying cluster centroids only (one compiled call for whole rows in inference)."
+    G, L, M = lsh.groups, lsh.vec_len, w.shape[-1]
+    n = x.shape[0] if isinstance(x, torch.Tensor) and x.ndim == 2 else 0
+    if not isinstance(scope_len, int) or scope_len < 0 or (scope_len and n % scope_len):
+        raise ValueError(f"scope_len must be 0 or divide the {n} rows, got {scope_len!r}")
+    n_scopes = n // scope_len if scope_len else 1
+    planes = lsh.hashers[0].planes
+    ops = fused_layer_ops(x, w, bias, planes, n_bits=lsh.n_bits, n_scopes=n_scopes) if clusters is None and G == 1 and L == lsh.row_len else None
+    check_rows(x, lsh.row_len, finite=ops is None)  # the fused call finds NaN and inf through the projections
     check_weight(w, x)
-    if bias is not None and bias.shape != (w.shape[1],): raise ValueError(f"bias must have shape ({w.shape[1]},), got {tuple(bias.shape)}")
+    if bias is not None and bias.shape != (M,): raise ValueError(f"bias must have shape ({M},), got {tuple(bias.shape)}")
+    N, K = x.shape
+    if ops is not None:
+        y, clusters = unpack_fused(ops.reuse_linear(x.detach(), planes, lsh.center, scope_len if n_scopes > 1 else 0, filters_1x1(w.detach()),
+                                                    None if bias is None else bias.detach(), ONEDNN_MIN_ROWS), timer)
+        return ReuseResult(y, ReuseStats(N, K, M, L, G, lsh.n_bits, clusters.n_clusters, clusters))
     if clusters is None:
         with phase(timer, "hashing"):
-            clusters = bucket_clusters(x, lsh.hashers[0].planes, lsh.center) if lsh.groups == 1 else cluster(lsh.ids(x))
-    elif clusters.inverse.shape != (lsh.groups, x.shape[0]):
-        raise ValueError(f"clusters are for {tuple(clusters.inverse.shape)} (groups, rows), input needs {(lsh.groups, x.shape[0])}")
-    G, L, (N, K), M = lsh.groups, lsh.vec_len, x.shape, w.shape[1]
+            scope = torch.arange(n_scopes).repeat_interleave(scope_len) if n_scopes > 1 else None
+            clusters = bucket_clusters(x, planes, lsh.center, scope_len if n_scopes > 1 else 0) if G == 1 else cluster(lsh.ids(x), scope)
+    elif clusters.inverse.shape != (G, N):
+        raise ValueError(f"clusters are for {tuple(clusters.inverse.shape)} (groups, rows), input needs {(G, N)}")
     sub = x if G == 1 else split_subvectors(x, L).reshape(G * N, L)
     w_panels = (w if G * L == K else F.pad(w, (0, 0, 0, G * L - K))).reshape(G, L, M)
     with phase(timer, "centroids"): centroids = cluster_centroids(sub, clusters)

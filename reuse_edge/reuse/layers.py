@@ -24,11 +24,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from ..nn.vit import MLP, Attention, ViTBlock
-from .conv import (SCOPES, LayoutCache, _check_pos_int, canonical_order, im2col, im2col_reuse_conv2d, pixel_reuse_conv2d,
-                                   scope_index)
-from .kernels import bucket_clusters, phase
+from .conv import SCOPES, LayoutCache, _check_pos_int, canonical_order, im2col, im2col_reuse_conv2d, pixel_reuse_conv2d
 from .gemm import ReuseCost, ReuseResult, ReuseStats, cluster_centroids, reuse_matmul
-from .lsh import MAX_BITS, HyperplaneLSH, ReuseRatios, SubvectorLSH, check_rows, cluster
+from .lsh import MAX_BITS, HyperplaneLSH, ReuseRatios, SubvectorLSH, cluster
 from ..train.metrics import relative_error
 
 # %% ../../nbs/2_reuse/15_reuse_layers.ipynb #f19fb523
@@ -183,14 +181,9 @@ class ReuseLinear(PatternSettings, nn.Linear):
         if x.ndim < 2 or x.shape[-1] != self.in_features:
             raise ValueError(f"input features have length {x.shape[-1] if x.ndim else 0}, expected {self.in_features}")
         rows = x.reshape(-1, self.in_features)
-        check_rows(rows, self.in_features)
         clusters = self.fixed_clusters
-        if clusters is None:
-            per_image = rows.shape[0] // x.shape[0] if x.ndim > 2 and self.pattern.scope == "image" and x.shape[0] > 1 else 0
-            with phase(self.timer, "hashing"):
-                clusters = bucket_clusters(rows, self.lsh.hashers[0].planes, self.pattern.center, per_image) if self.lsh.groups == 1 \
-                    else cluster(self.lsh.ids(rows), scope_index(x.shape[0], rows.shape[0] // x.shape[0], self.pattern.scope) if x.ndim > 2 else None)
-        y, self.last_stats = reuse_matmul(rows, self.weight.T, self.lsh, self.bias, clusters, self.timer)
+        per_image = rows.shape[0] // x.shape[0] if clusters is None and x.ndim > 2 and self.pattern.scope == "image" and x.shape[0] > 1 else 0
+        y, self.last_stats = reuse_matmul(rows, self.weight.T, self.lsh, self.bias, clusters, self.timer, scope_len=per_image)
         self.last_rows = rows if self.record else None
         if self.track_error:
             with torch.no_grad(): self.last_error = relative_error(y, F.linear(rows, self.weight, self.bias))

@@ -27,6 +27,7 @@ def _check_int(value, name:str, lo:int, hi:int|None=None):
 def check_rows(x:torch.Tensor, # rows to hash: (N, K) floating point
                dim:int|None=None, # expected row length
                name:str="input", # what to call it in errors
+               finite:bool=True, # also check for NaN and inf (False: the caller finds them more cheaply)
               ):
     "Validate a matrix of rows: 2-D, floating, finite, non-empty, of the expected width."
     if not isinstance(x, torch.Tensor): raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
@@ -35,7 +36,7 @@ def check_rows(x:torch.Tensor, # rows to hash: (N, K) floating point
     if x.shape[0] == 0: raise ValueError(f"{name} is empty: no rows to cluster")
     if dim is not None and x.shape[1] != dim: raise ValueError(f"{name} rows have length {x.shape[1]}, expected {dim}")
     # one fast reduction; the exact elementwise check only when the sum is not finite (NaN/inf, or overflow)
-    if not torch.isfinite(x.detach().sum()) and not torch.isfinite(x).all():
+    if finite and not torch.isfinite(x.detach().sum()) and not torch.isfinite(x).all():
         raise ValueError(f"{name} contains NaN or inf: reuse would spread them to whole clusters")
 
 def pack_bits(bits:torch.Tensor, # (..., H) boolean
