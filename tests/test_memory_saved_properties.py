@@ -80,6 +80,20 @@ def test_parameters_buffers_and_their_views_are_skipped(n_in, width, batch, seed
     assert s.stats.dense_bytes == sum(activations.values())  # hence no parameter bytes counted
     assert all(torch.equal(p.grad, g) for p, g in zip(net.parameters(), ref))  # the skipped tensors were kept, not lost
 
+def test_buffers_given_new_storage_are_still_recognised():
+    "The cached parameter/buffer addresses follow a buffer replaced between contexts (e.g. by load_state_dict or .data =)."
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Linear(6, 8), nn.BatchNorm1d(8)).eval()  # eval: batch norm saves its running statistics
+    x = torch.randn(4, 6, requires_grad=True)
+    def held_saves():
+        with bitmap_saved_tensors(net, min_bytes=1) as s: net(x).sum().backward()
+        return s.stats.param_calls, len(s.stats.records)
+    first = held_saves()
+    net[0].weight.data = net[0].weight.data.clone()  # new storage, same Parameter object
+    net[1].running_mean = net[1].running_mean.clone()  # a new buffer tensor
+    net[1].running_var.data = net[1].running_var.data.clone()  # a buffer given new storage
+    assert held_saves() == first and first[0] >= 3  # the weight and both running statistics held, not recorded
+
 def test_dense_tensors_are_kept_and_counted():
     x = torch.randn(5000)
     y = (x + 1).requires_grad_()

@@ -141,13 +141,15 @@ _INDEX = weakref.WeakKeyDictionary()
 _CALL_IMPL = nn.Module._call_impl.__code__  # the frame that runs a module's forward
 
 def _module_index(module:nn.Module)->tuple:
-    "Module names by id, and the storage addresses of the parameters and buffers of those modules (the module list is cached)."
-    mods = _INDEX.get(module)
-    if mods is None: mods = _INDEX[module] = [(name, m) for name, m in module.named_modules()]
-    names = {id(m): f"{name or '(model)'}:{type(m).__name__}" for name, m in mods}
-    held = {t.untyped_storage().data_ptr() for _, m in mods for d in (m._parameters, m._buffers) for t in d.values()
-            if t is not None}
-    return names, held
+    "Module names by id, and the storage addresses of the parameters and buffers of those modules (cached while every one stays where it is)."
+    hit = _INDEX.get(module)
+    if hit is None:  # the module list and names are cached; the addresses are re-read when any tensor moved
+        mods = [(name, m) for name, m in module.named_modules()]
+        hit = _INDEX[module] = [mods, {id(m): f"{name or '(model)'}:{type(m).__name__}" for name, m in mods}, None, None]
+    tensors = [t for _, m in hit[0] for d in (m._parameters, m._buffers) for t in d.values() if t is not None]
+    where = [(id(t), t.data_ptr()) for t in tensors]  # a cheap test that no tensor was replaced or given new storage
+    if where != hit[2]: hit[2], hit[3] = where, {t.untyped_storage().data_ptr() for t in tensors}
+    return hit[1], hit[3]
 
 class bitmap_saved_tensors:
     "Context manager: store the tensors autograd saves for backward as bitmap + non-zero values (lossless by default)."

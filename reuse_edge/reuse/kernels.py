@@ -91,6 +91,36 @@ std::vector<Tensor> hash_cluster_impl(const Tensor& proj_, const Tensor& mean_, 
   TORCH_CHECK(id_bits + scope_bits <= 63, "hash_cluster: key too wide");
   std::vector<int64_t> key(P);
   std::atomic<bool> bad{false};
+#ifdef __AVX512F__
+  // 16 projections per register: the bits are one masked compare (the same IEEE subtraction and > as below)
+  const int64_t nvec = (H + 15) / 16;
+  __mmask16 hm[4]; __m512 mv[4];
+  for (int64_t v = 0; v < 4; v++) {
+    const int64_t n = std::max<int64_t>(0, std::min<int64_t>(16, H - 16 * v));
+    hm[v] = __mmask16((1u << n) - 1u);
+    mv[v] = centred ? _mm512_maskz_loadu_ps(hm[v], mp + 16 * v) : _mm512_setzero_ps();
+  }
+  at::parallel_for(0, P, 1024, [&](int64_t b, int64_t e) {
+    const __m512 zero = _mm512_setzero_ps();
+    bool local_bad = false;
+    for (int64_t p = b; p < e; p++) {
+      const float* pr = pp + p * H;
+      uint64_t gt = 0; unsigned nzm = 0, badm = 0;
+      for (int64_t v = 0; v < nvec; v++) {
+        const __m512 x = _mm512_maskz_loadu_ps(hm[v], pr + 16 * v);
+        nzm |= _mm512_mask_cmp_ps_mask(hm[v], x, zero, _CMP_NEQ_UQ);  // non-zero (or NaN)
+        gt |= uint64_t(_mm512_mask_cmp_ps_mask(hm[v], centred ? _mm512_sub_ps(x, mv[v]) : x, zero, _CMP_GT_OQ)) << (16 * v);
+        if (nonfinite) badm |= _mm512_mask_cmp_ps_mask(hm[v], _mm512_sub_ps(x, x), zero, _CMP_NEQ_UQ);  // x - x: NaN for inf, NaN
+      }
+      bool nz = nzm != 0;
+      const float* row = rp + p * C;
+      for (int64_t c = 0; c < C && !nz; c++) nz = row[c] != 0.0f;
+      local_bad |= nz && badm != 0;
+      key[p] = ((scope_len > 0 ? p / scope_len : 0) << id_bits) | (nz ? int64_t(gt) : int64_t(1) << H);
+    }
+    if (local_bad) bad.store(true, std::memory_order_relaxed);
+  });
+#else
   at::parallel_for(0, P, 1024, [&](int64_t b, int64_t e) {
     bool local_bad = false;
     for (int64_t p = b; p < e; p++) {
@@ -111,15 +141,20 @@ std::vector<Tensor> hash_cluster_impl(const Tensor& proj_, const Tensor& mean_, 
     }
     if (local_bad) bad.store(true, std::memory_order_relaxed);
   });
+#endif
   if (nonfinite) *nonfinite = bad.load();
   // cluster: direct addressing when the key space is small, else open addressing; both give a temporary
   // number in order of first appearance, then ranks in key order
   const int key_bits = id_bits + scope_bits;
-  std::vector<int32_t> tmp(P); std::vector<int64_t> uniq; uniq.reserve(1024);
+  std::vector<int32_t> tmp(P); std::vector<int64_t> uniq, cnt; uniq.reserve(1024); cnt.reserve(1024);
   std::vector<int64_t> rank;
   if (key_bits <= 22 && (int64_t(1) << key_bits) <= std::max<int64_t>(int64_t(1) << 16, 8 * P)) {
     std::vector<int32_t> slot(size_t(1) << key_bits, -1);
-    for (int64_t p = 0; p < P; p++) { int32_t& s = slot[key[p]]; if (s < 0) { s = int32_t(uniq.size()); uniq.push_back(key[p]); } tmp[p] = s; }
+    for (int64_t p = 0; p < P; p++) {
+      int32_t& s = slot[key[p]];
+      if (s < 0) { s = int32_t(uniq.size()); uniq.push_back(key[p]); cnt.push_back(0); }
+      tmp[p] = s; cnt[s]++;
+    }
     rank.assign(uniq.size(), 0); int64_t r = 0;
     for (size_t k = 0; k < slot.size(); k++) if (slot[k] >= 0) rank[slot[k]] = r++;
   } else {
@@ -128,17 +163,18 @@ std::vector<Tensor> hash_cluster_impl(const Tensor& proj_, const Tensor& mean_, 
     for (int64_t p = 0; p < P; p++) {
       uint64_t h = uint64_t(key[p]) * 0x9E3779B97F4A7C15ull; size_t i = (h >> 17) & (cap - 1);
       while (keys[i] != -1 && keys[i] != key[p]) i = (i + 1) & (cap - 1);
-      if (keys[i] == -1) { keys[i] = key[p]; val[i] = int32_t(uniq.size()); uniq.push_back(key[p]); }
-      tmp[p] = val[i];
+      if (keys[i] == -1) { keys[i] = key[p]; val[i] = int32_t(uniq.size()); uniq.push_back(key[p]); cnt.push_back(0); }
+      tmp[p] = val[i]; cnt[val[i]]++;
     }
     std::vector<int32_t> order(uniq.size()); for (size_t k = 0; k < order.size(); k++) order[k] = int32_t(k);
     std::sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return uniq[a] < uniq[b]; });
     rank.assign(uniq.size(), 0); for (size_t r = 0; r < order.size(); r++) rank[order[r]] = int64_t(r);
   }
   const int64_t nc = int64_t(uniq.size());
-  Tensor inverse = at::empty({P}, at::kLong), counts = at::zeros({nc}, at::kLong);
+  Tensor inverse = at::empty({P}, at::kLong), counts = at::empty({nc}, at::kLong);
   int64_t* ip = inverse.data_ptr<int64_t>(); int64_t* cp = counts.data_ptr<int64_t>();
-  for (int64_t p = 0; p < P; p++) { int64_t r = rank[tmp[p]]; ip[p] = r; cp[r]++; }
+  for (int64_t t = 0; t < nc; t++) cp[rank[t]] = cnt[t];
+  at::parallel_for(0, P, 4096, [&](int64_t b, int64_t e) { for (int64_t p = b; p < e; p++) ip[p] = rank[tmp[p]]; });
   return {inverse, counts};
 }
 
