@@ -225,9 +225,8 @@ def pixel_reuse_conv2d(x:torch.Tensor, # (B, C, H, W) input (channels_last memor
     scope_len = H * W if scope == "image" and B > 1 else 0
     ops = fused_layer_ops(x, weight, bias, lsh.planes, n_bits=lsh.n_bits, n_scopes=B if scope_len else 1) if clusters is None else None
     if ops is not None:  # the same operations as below, in one call
-        pw = layouts.get(lsh.planes, "projection", projection_weight) if layouts is not None else projection_weight(lsh.planes)
         tw = layouts.get(weight, "table", table_weight) if layouts is not None else table_weight(weight)
-        out, cl = unpack_fused(ops.pixel_reuse(x.detach(), pw, lsh.center, scope_len, tw, None if bias is None else bias.detach(),
+        out, cl = unpack_fused(ops.pixel_reuse(x.detach(), projection_weight(lsh.planes), lsh.center, scope_len, tw, None if bias is None else bias.detach(),
                                                kh, kw, stride, padding, dilation), timer)
         return ReuseResult(out.permute(0, 3, 1, 2), PixelReuseStats(B * H * W, C, M, C, 1, lsh.n_bits, cl.n_clusters, cl,
                                                                     out_rows=B * OH * OW, kernel_area=kh * kw))

@@ -185,21 +185,20 @@ def reuse_matmul(x:torch.Tensor, # (N, K) input rows
                  scope_len:int=0, # > 0: rows merge only within consecutive blocks of this many rows (when hashing here)
                 )->ReuseResult: # (Y_hat (N, M), ReuseStats)
     "Approximate x @ w (+ bias) by multiplying cluster centroids only (one compiled call for whole rows in inference)."
-    G, L, M = lsh.groups, lsh.vec_len, w.shape[-1]
-    n = x.shape[0] if isinstance(x, torch.Tensor) and x.ndim == 2 else 0
-    if not isinstance(scope_len, int) or scope_len < 0 or (scope_len and n % scope_len):
-        raise ValueError(f"scope_len must be 0 or divide the {n} rows, got {scope_len!r}")
-    n_scopes = n // scope_len if scope_len else 1
-    planes = lsh.hashers[0].planes
-    ops = fused_layer_ops(x, w, bias, planes, n_bits=lsh.n_bits, n_scopes=n_scopes) if clusters is None and G == 1 and L == lsh.row_len else None
-    check_rows(x, lsh.row_len, finite=ops is None)  # the fused call finds NaN and inf through the projections
+    check_rows(x, lsh.row_len, finite=False)  # NaN and inf: below, or by the fused call through the projections
     check_weight(w, x)
+    G, L, (N, K), M = lsh.groups, lsh.vec_len, x.shape, w.shape[1]
     if bias is not None and bias.shape != (M,): raise ValueError(f"bias must have shape ({M},), got {tuple(bias.shape)}")
-    N, K = x.shape
+    if isinstance(scope_len, bool) or not isinstance(scope_len, int) or scope_len < 0 or (scope_len and N % scope_len):
+        raise ValueError(f"scope_len must be 0 or divide the {N} rows, got {scope_len!r}")
+    n_scopes = N // scope_len if scope_len else 1
+    planes = lsh.hashers[0].planes
+    ops = fused_layer_ops(x, w, bias, planes, n_bits=lsh.n_bits, n_scopes=n_scopes) if clusters is None and G == 1 and L == K else None
     if ops is not None:
         y, clusters = unpack_fused(ops.reuse_linear(x.detach(), planes, lsh.center, scope_len if n_scopes > 1 else 0, filters_1x1(w.detach()),
                                                     None if bias is None else bias.detach(), ONEDNN_MIN_ROWS), timer)
         return ReuseResult(y, ReuseStats(N, K, M, L, G, lsh.n_bits, clusters.n_clusters, clusters))
+    check_rows(x, lsh.row_len)  # the step-by-step path checks for NaN and inf here
     if clusters is None:
         with phase(timer, "hashing"):
             scope = torch.arange(n_scopes).repeat_interleave(scope_len) if n_scopes > 1 else None
