@@ -73,6 +73,7 @@ def random_convnet(rng, # a numpy Generator
                   )->RandomConvNet: # the model and its input shape
     "A random small conv net (grouped, strided, dilated convs, BN, activations, pools, linear) and its input shape."
     c, size = int(rng.integers(1, 9)), int(rng.integers(8, 24))
+    c_in = c  # the input's channels (also when the first conv drawn does not fit and the net has none)
     layers, h = [], size
     for _ in range(int(rng.integers(1, max_layers + 1))):
         k, stride, dil = int(rng.choice([1, 3, 5])), int(rng.integers(1, 3)), int(rng.integers(1, 3))
@@ -88,4 +89,4 @@ def random_convnet(rng, # a numpy Generator
         layers.append(nn.ReLU() if rng.integers(0, 2) else nn.Hardswish())
         c, h = cout, h_next
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, int(rng.integers(1, 11)))]
-    return RandomConvNet(nn.Sequential(*layers), (int(rng.integers(1, 3)), layers[0].in_channels, size, size))
+    return RandomConvNet(nn.Sequential(*layers), (int(rng.integers(1, 3)), c_in, size, size))
