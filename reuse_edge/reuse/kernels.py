@@ -331,6 +331,20 @@ static std::vector<Tensor> finish(const Tensor& out, const std::vector<Tensor>& 
   return {out, cl[0], cl[1], offsets, times};
 }
 
+// x (n, K) @ w as conv1x1_gemm computes it: filters (M, K, 1, 1) over an n x 1 channels_last image.
+static Tensor conv1x1_gemm(const Tensor& x, const Tensor& filters) {
+  const int64_t n = x.size(0), K = x.size(1);
+  return at::conv2d(x.reshape({1, n, 1, K}).permute({0, 3, 1, 2}), filters).permute({0, 2, 3, 1}).reshape({n, -1});
+}
+
+// The clusters of the rows from their projections, as bucket_clusters makes them (centred on the projections'
+// mean when asked); false when `input` holds NaN or inf, which then shows in the projections.
+static bool hash_rows(const Tensor& raw, bool center, const Tensor& rows, int64_t scope_len, const Tensor& input, std::vector<Tensor>& cl) {
+  bool bad = false;
+  cl = hash_cluster_impl(raw, center ? raw.mean(-2) : raw.new_empty({0}), rows, scope_len, &bad);
+  return !(bad && !at::isfinite(input).all().item<bool>());
+}
+
 // Pixel reuse: proj_w (n_bits, C, 1, 1) as pixel_projections builds it; table_w as table_weight builds it.
 std::vector<Tensor> pixel_reuse(const Tensor& x, const Tensor& proj_w, bool center, int64_t scope_len, const Tensor& table_w,
                                 const c10::optional<Tensor>& bias, int64_t kh, int64_t kw, int64_t stride, int64_t padding, int64_t dilation) {
@@ -340,14 +354,12 @@ std::vector<Tensor> pixel_reuse(const Tensor& x, const Tensor& proj_w, bool cent
   const int64_t B = x.size(0), C = x.size(1), H = x.size(2), W = x.size(3), n_bits = proj_w.size(0), M = table_w.size(0) / (kh * kw);
   const Tensor raw = at::conv2d(x, proj_w).permute({0, 2, 3, 1}).reshape({-1, n_bits});
   const Tensor pixels = x.permute({0, 2, 3, 1}).reshape({-1, C});
-  bool bad = false;
-  const auto cl = hash_cluster_impl(raw, center ? raw.mean(-2) : raw.new_empty({0}), pixels, scope_len, &bad);
-  if (bad && !at::isfinite(x).all().item<bool>()) return {};
+  std::vector<Tensor> cl;
+  if (!hash_rows(raw, center, pixels, scope_len, x, cl)) return {};
   t[1] = Clock::now();
   const Tensor cent = centroids(pixels, cl[0], cl[1], true);
   t[2] = Clock::now();
-  const int64_t n = cent.size(0);
-  const Tensor table = at::conv2d(cent.view({1, n, 1, C}).permute({0, 3, 1, 2}), table_w).permute({0, 2, 3, 1}).reshape({n, kh * kw, M});
+  const Tensor table = conv1x1_gemm(cent, table_w).view({cent.size(0), kh * kw, M});
   t[3] = Clock::now();
   const Tensor out = table_conv(table, cl[0].view({B, H, W}), bias, kh, kw, stride, padding, dilation);
   t[4] = Clock::now();
@@ -361,16 +373,12 @@ std::vector<Tensor> reuse_linear(const Tensor& rows, const Tensor& planes, bool 
   TORCH_CHECK(rows.dim() == 2 && rows.scalar_type() == at::kFloat && filters.dim() == 4 && filters.size(1) == rows.size(1),
               "reuse_linear: rows (N, K), filters (M, K, 1, 1) float32");
   Clock::time_point t[5]; t[0] = Clock::now();
-  const Tensor raw = at::matmul(rows, planes);
-  bool bad = false;
-  const auto cl = hash_cluster_impl(raw, center ? raw.mean(-2) : raw.new_empty({0}), rows, scope_len, &bad);
-  if (bad && !at::isfinite(rows).all().item<bool>()) return {};
+  std::vector<Tensor> cl;
+  if (!hash_rows(at::matmul(rows, planes), center, rows, scope_len, rows, cl)) return {};
   t[1] = Clock::now();
   const Tensor cent = centroids(rows, cl[0], cl[1], false);
   t[2] = Clock::now();
-  const int64_t n = cent.size(0), K = cent.size(1);
-  Tensor products = n >= min_rows ? at::conv2d(cent.reshape({1, n, 1, K}).permute({0, 3, 1, 2}), filters).permute({0, 2, 3, 1}).reshape({n, -1})
-                                  : at::matmul(cent, filters.view({filters.size(0), K}).t());
+  Tensor products = cent.size(0) >= min_rows ? conv1x1_gemm(cent, filters) : at::matmul(cent, filters.view({filters.size(0), cent.size(1)}).t());
   if (bias.has_value() && bias->defined()) products = products + *bias;
   t[3] = Clock::now();
   const Tensor out = at::index_select(products, 0, cl[0]);
