@@ -20,7 +20,7 @@ from torch import nn
 
 from ..core import BenchResult, bench_pair, setup_threads
 from .bitmap import bitmap_ops, compress, decompress, sparse_randn
-from .saved import MIN_BYTES, MIN_SAVING, bitmap_saved_tensors
+from .saved import MIN_BYTES, MIN_SAVING, PACK_PATHS, bitmap_saved_tensors
 from ..native import machine_info, use_native
 from ..train.loop import train_step
 from ..train.recipes import classifier_loss
@@ -145,6 +145,10 @@ class StepOverhead(_Measurement):
     pack_ms:float # median time inside pack (sample, compress, bookkeeping) per compressed step
     unpack_ms:float # median time inside unpack (decompress) per compressed step
     other_ms:float # the rest of the extra time: bitmap_ms - dense_ms - pack_ms - unpack_ms
+    pack_parameter_ms:float # of pack_ms: saved parameters and buffers (returned as they are)
+    pack_small_ms:float # of pack_ms: small storages (kept dense)
+    pack_new_ms:float # of pack_ms: new spans (record, sample, compress)
+    pack_shared_ms:float # of pack_ms: views of a span already packed
     saving_pct:float # median saving of the saved-tensor bytes (%)
     saved_mib:float # median saved-tensor bytes saved per step (MiB)
     compressed:int # storages stored as bitmaps per step (median)
@@ -163,7 +167,7 @@ def step_overhead(model:nn.Module, # the network (trained in place by the timed 
     "Median time of a dense and a compressed SGD step, side by side, the compressed step's pack/unpack time, and its ideal."
     opt = torch.optim.SGD(model.parameters(), lr=1e-3)
     model.train()
-    hooks = {"pack": [], "unpack": [], "saving": [], "saved": [], "calls": [], "compressed": [], "traffic": []}
+    hooks = {"pack": [], "unpack": [], "saving": [], "saved": [], "calls": [], "compressed": [], "traffic": []} | {p: [] for p in PACK_PATHS}
     steps = []  # the stats of every compressed step, read after the timing (reading them is the benchmark's work, not the step's)
     def dense(): train_step(model, opt, (x, y), classifier_loss)
     def compressed():
@@ -173,13 +177,14 @@ def step_overhead(model:nn.Module, # the network (trained in place by the timed 
         bm = [r for r in s.records if r.decision == "bitmap"]
         for k, v in (("pack", s.pack_seconds), ("unpack", s.unpack_seconds), ("saving", s.saving), ("calls", s.calls),
                      ("saved", s.dense_bytes - s.stored_bytes), ("compressed", len(bm)),
-                     ("traffic", sum(r.dense_bytes + r.stored_bytes for r in bm))): hooks[k].append(v)
+                     ("traffic", sum(r.dense_bytes + r.stored_bytes for r in bm)), *zip(PACK_PATHS, s.pack_split)): hooks[k].append(v)
     med = lambda k: float(np.median(hooks[k]))
     bw = copy_bandwidth if copy_bandwidth is not None else copy_gbs(max(1 << 18, int(med("traffic") / 8)))  # ~ the dense bytes compressed
     ideal_ms = med("traffic") / (bw * 1e6)  # pack reads D and writes S, unpack the reverse; the copy moves 2 bytes per byte of D
     extra = res.ms_b - res.ms_a
     return StepOverhead(dense_ms=res.ms_a, bitmap_ms=res.ms_b, overhead_pct=100 * (res.ms_b / res.ms_a - 1),
                         pack_ms=1e3 * med("pack"), unpack_ms=1e3 * med("unpack"), other_ms=extra - 1e3 * (med("pack") + med("unpack")),
+                        **{f"pack_{p.split()[0]}_ms": 1e3 * med(p) for p in PACK_PATHS},
                         saving_pct=100 * med("saving"), saved_mib=med("saved") / 2**20, compressed=int(med("compressed")),
                         saved_tensors=int(med("calls")), ideal_pct=100 * ideal_ms / res.ms_a,
                         efficiency=ideal_ms / extra if extra > 0 else float("inf"), bench=res)
@@ -191,7 +196,7 @@ def step_line(r:StepOverhead, # a measurement
              )->str: # the BENCH line (case training_step)
     "The BENCH line of a training-step measurement."
     return r.bench.line(ideal_pct=r.ideal_pct, efficiency=r.efficiency, net=net, width=width, overhead_pct=r.overhead_pct,
-                        pack_ms=r.pack_ms, unpack_ms=r.unpack_ms, other_ms=r.other_ms, saved_mib=r.saved_mib,
+                        pack_ms=r.pack_ms, pack_new_ms=r.pack_new_ms, unpack_ms=r.unpack_ms, other_ms=r.other_ms, saved_mib=r.saved_mib,
                         target_overhead_pct=TARGET_OVERHEAD_PCT, **extra)
 
 # %% ../../nbs/3_lowprec_memory/56_memory_bench.ipynb #83413a8a
