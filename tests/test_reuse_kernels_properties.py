@@ -42,6 +42,27 @@ def test_bucket_clusters_and_centroids_match_reference(n_scopes, per_scope, dim,
         assert torch.equal(cluster_centroids(x, got), ref_cent[:-1])
     finally: torch.set_num_threads(old)
 
+@given(n=st.integers(0, 6000), bits=st.integers(1, 62), seed=seeds)
+def test_rank_keys_both_sorts_give_the_ascending_ranks(n, bits, seed):
+    "The comparison sort and the radix sort that number the clusters rank any distinct non-negative keys as argsort does."
+    g = torch.Generator().manual_seed(seed)
+    keys = torch.unique(torch.randint(0, 1 << bits, (n,), generator=g))
+    keys = keys[torch.randperm(len(keys), generator=g)]
+    expect = torch.empty_like(keys); expect[torch.argsort(keys)] = torch.arange(len(keys))
+    ops = fused_ops()
+    assert torch.equal(ops.rank_keys(keys, 0), expect) and torch.equal(ops.rank_keys(keys, len(keys) + 1), expect)
+
+@given(n=st.integers(3000, 9000), H=st.integers(24, 62), center=st.booleans(), scopes=st.sampled_from([1, 3]), seed=seeds)
+def test_many_clusters_take_the_radix_numbering_and_match_reference(n, H, center, scopes, seed):
+    "Random rows on wide keys: thousands of clusters, numbered by the radix sort, index for index as the reference."
+    n -= n % scopes
+    x = torch.randn(n, 16, generator=torch.Generator().manual_seed(seed))
+    planes = hyperplanes(16, H, seed=seed)
+    scope_len = n // scopes if scopes > 1 else 0
+    with use_native(False): ref = bucket_clusters(x, planes, center, scope_len)
+    got = bucket_clusters(x, planes, center, scope_len)
+    assert got.n_clusters > 2048 and same_clusters(got, ref)
+
 @given(n=st.integers(1, 200), center=st.booleans(), seed=seeds)
 def test_rows_with_all_zero_projections_are_not_zero_rows(n, center, seed):
     "The kernel reads a row only when all its projections are zero: rows orthogonal to every plane keep the reference's ids."
