@@ -7,6 +7,7 @@ kernel sizes, resolutions, epochs) and powers of two (0.125, 2048, ...). Legitim
 ALLOWED, each with its reason.
 """
 import ast
+import functools
 import json
 import math
 from decimal import Decimal, InvalidOperation
@@ -69,14 +70,18 @@ def _sources():
     for py in sorted((ROOT/"reuse_edge").rglob("*.py")):
         yield str(py.relative_to(ROOT)), "", "", py.read_text()
 
+@functools.lru_cache(maxsize=1)
+def _all_literals()->tuple:
+    "(file label, cell, cell id, line, literal) of every numeric literal in the sources, parsed once per test session."
+    return tuple((label, cell, cid, line, lit) for label, cell, cid, src in _sources() for line, lit in _literals(src))
+
 def find_reported_literals()->list:
     "Every non-trivial literal that equals a reported value: dicts with file, cell, cell_id, line, literal, ids."
     numbers, hits = _reported_numbers(), []
-    for label, cell, cid, src in _sources():
-        for line, lit in _literals(src):
-            d = _number(lit)
-            if d is None or d not in numbers or _trivial(d) or (label, lit) in ALLOWED: continue
-            hits.append(dict(file=label, cell=cell, cell_id=cid, line=line, literal=lit, ids=numbers[d][:4]))
+    for label, cell, cid, line, lit in _all_literals():
+        d = _number(lit)
+        if d is None or d not in numbers or _trivial(d) or (label, lit) in ALLOWED: continue
+        hits.append(dict(file=label, cell=cell, cell_id=cid, line=line, literal=lit, ids=numbers[d][:4]))
     return hits
 
 def _show(hits): return "\n".join(f"{h['file']} cell {h['cell']} ({h['cell_id']}) line {h['line']}: {h['literal']} = {', '.join(h['ids'])}"
@@ -93,9 +98,8 @@ def test_the_scanner_finds_a_typed_value_and_ignores_the_rest():
 
 def test_allow_list_entries_are_still_needed():
     "An allow-list entry whose literal is gone (or no longer matches a reported value) should be removed."
-    numbers, present = _reported_numbers(), set()
-    for label, _, _, src in _sources():
-        present |= {(label, lit) for _, lit in _literals(src) if _number(lit) in numbers}
+    numbers = _reported_numbers()
+    present = {(label, lit) for label, _, _, _, lit in _all_literals() if _number(lit) in numbers}
     assert not set(ALLOWED) - present, f"stale ALLOWED entries: {sorted(set(ALLOWED) - present)}"
 
 def test_no_reported_literals():
