@@ -192,17 +192,18 @@ def reuse_matmul(x:torch.Tensor, # (N, K) input rows
     if isinstance(scope_len, bool) or not isinstance(scope_len, int) or scope_len < 0 or (scope_len and N % scope_len):
         raise ValueError(f"scope_len must be 0 or divide the {N} rows, got {scope_len!r}")
     n_scopes = N // scope_len if scope_len else 1
+    if n_scopes == 1: scope_len = 0  # one scope covering every row: no scope at all
     planes = lsh.hashers[0].planes
     ops = fused_layer_ops(x, w, bias, planes, n_bits=lsh.n_bits, n_scopes=n_scopes) if clusters is None and G == 1 and L == K else None
     if ops is not None:
-        y, clusters = unpack_fused(ops.reuse_linear(x.detach(), planes, lsh.center, scope_len if n_scopes > 1 else 0, filters_1x1(w.detach()),
+        y, clusters = unpack_fused(ops.reuse_linear(x.detach(), planes, lsh.center, scope_len, filters_1x1(w.detach()),
                                                     None if bias is None else bias.detach(), ONEDNN_MIN_ROWS), timer)
         return ReuseResult(y, ReuseStats(N, K, M, L, G, lsh.n_bits, clusters.n_clusters, clusters))
     check_rows(x, lsh.row_len)  # the step-by-step path checks for NaN and inf here
     if clusters is None:
         with phase(timer, "hashing"):
             scope = torch.arange(n_scopes).repeat_interleave(scope_len) if n_scopes > 1 else None
-            clusters = bucket_clusters(x, planes, lsh.center, scope_len if n_scopes > 1 else 0) if G == 1 else cluster(lsh.ids(x), scope)
+            clusters = bucket_clusters(x, planes, lsh.center, scope_len) if G == 1 else cluster(lsh.ids(x), scope)
     elif clusters.inverse.shape != (G, N):
         raise ValueError(f"clusters are for {tuple(clusters.inverse.shape)} (groups, rows), input needs {(G, N)}")
     sub = x if G == 1 else split_subvectors(x, L).reshape(G * N, L)

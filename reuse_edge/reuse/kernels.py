@@ -70,11 +70,6 @@ KERNELS_SOURCE = r"""
 
 using at::Tensor;
 
-// Bucket and cluster rows in one pass over the projections and the rows, then one over the ids.
-// proj: (P, H) float32 projections (x @ planes); mean: (H,) subtracted first when given (centring);
-// rows: (P, C) float32; scope_len > 0: rows p and q merge only if p / scope_len == q / scope_len.
-// Returns inverse (P,) int64 and counts (n_c,) int64, clusters numbered by (scope, bucket id) ascending,
-// exactly as torch.unique numbers them. nonfinite (when given) is set if any projection is NaN or inf.
 // rank[k] = position of the distinct key uniq[k] (>= 0) in ascending order. A comparison sort of a few thousand keys
 // stays in cache; from radix_min keys on, an LSD radix sort over the bytes in which the keys differ (constant bytes take
 // no pass) is faster (chapter 13 measures both through the rank_keys operator).
@@ -104,6 +99,11 @@ static void rank_keys_impl(const std::vector<int64_t>& uniq, std::vector<int64_t
   for (size_t r = 0; r < n; r++) rank[ia[r]] = int64_t(r);
 }
 
+// Bucket and cluster rows in one pass over the projections and the rows, then one over the ids.
+// proj: (P, H) float32 projections (x @ planes); mean: (H,) subtracted first when given (centring);
+// rows: (P, C) float32; scope_len > 0: rows p and q merge only if p / scope_len == q / scope_len.
+// Returns inverse (P,) int64 and counts (n_c,) int64, clusters numbered by (scope, bucket id) ascending,
+// exactly as torch.unique numbers them. nonfinite (when given) is set if any projection is NaN or inf.
 std::vector<Tensor> hash_cluster_impl(const Tensor& proj_, const Tensor& mean_, const Tensor& rows_, int64_t scope_len, bool* nonfinite) {
   TORCH_CHECK(proj_.dim() == 2 && rows_.dim() == 2 && proj_.size(0) == rows_.size(0), "hash_cluster: shapes");
   TORCH_CHECK(proj_.scalar_type() == at::kFloat && rows_.scalar_type() == at::kFloat, "hash_cluster: float32 only");
